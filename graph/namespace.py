@@ -1,0 +1,62 @@
+"""Namespaces of the IKZ-Graph vocabulary and the standard vocabularies it reuses.
+
+The data namespace (``id/``) hangs off one configurable base IRI; the vocabulary namespaces
+below are fixed, because a vocabulary's identity must not change with a deployment.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rdflib import Namespace
+
+#: Default base IRI of the data (municipalities, cooperations, quotes, ...). Override with
+#: ``ikz build --base-iri`` or the environment variable ``IKZ_BASE_IRI``.
+DEFAULT_BASE_IRI = "https://w3id.org/ikz/id/"
+
+IKZ = Namespace("https://w3id.org/ikz/ontology#")
+SHAPES = Namespace("https://w3id.org/ikz/shapes#")
+CONCEPT = "https://w3id.org/ikz/concept/"
+FK = Namespace(CONCEPT + "facility-kind/")
+SA = Namespace(CONCEPT + "service-area/")
+STATUS = Namespace(CONCEPT + "status/")
+LF = Namespace(CONCEPT + "legal-form/")
+BK = Namespace(CONCEPT + "barrier-kind/")
+ROLE = Namespace(CONCEPT + "role/")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+CV = Namespace("http://data.europa.eu/m8g/")
+CPSV = Namespace("http://purl.org/vocab/cpsv#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+WD = Namespace("http://www.wikidata.org/entity/")
+SDO = Namespace("https://schema.org/")
+
+#: Namespaces whose terms must be declared in ontology/ (a typo there fails the build).
+OWN_VOCABULARIES = (str(IKZ), CONCEPT)
+
+
+def base_iri(value: str | None = None) -> str:
+    """Return the data base IRI: ``value``, else ``$IKZ_BASE_IRI``, else the default.
+
+    >>> base_iri("https://daten.example-kreis.de/ikz/")
+    'https://daten.example-kreis.de/ikz/'
+    """
+    iri = value or os.environ.get("IKZ_BASE_IRI") or DEFAULT_BASE_IRI
+    if not iri.endswith(("/", "#")):
+        iri += "/"
+    return iri
+
+
+def data_prefixes(base: str) -> dict[str, str]:
+    """Prefixes for the data namespaces under ``base`` (used when writing Turtle)."""
+    return {
+        "m": base + "municipality/",
+        "d": base + "district/",
+        "ja": base + "office/jugendamt/",
+        "c": base + "cooperation/",
+        "f": base + "facility/",
+        "doc": base + "doc/",
+        "src": base + "source/",
+        "id": base,
+    }
