@@ -15,7 +15,11 @@ from . import __version__
 from .build import build as build_graph
 from .build import load_project, validate_project
 from .errors import IKZError, ValidationError
+from .formats import GRAPH_FORMATS, TABLE_FORMATS, render
 from .project import find_project
+from .query import DEFAULT_TIMEOUT, GraphQuery
+from .questions import get_question, load_library
+from .store import STORES
 
 TEXT = {
     "built": {"de": "Graph gebaut", "en": "Graph built"},
@@ -57,6 +61,12 @@ class IKZGroup(click.Group):
             sys.exit(1)
         except IKZError as error:
             _fail(error)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as error:  # an internal failure: say so, with what to report
+            click.echo(f"Interner Fehler / internal error: {type(error).__name__}: {error}\n"
+                       "  please report this with the command you ran", err=True)
+            sys.exit(3)
 
 
 @click.group(cls=IKZGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,6 +131,95 @@ def validate(obj: Context, report_lang, base_iri):
     report = validate_project(loaded)
     click.echo(report.format(lang))
     sys.exit(0 if report.conforms else 1)
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "md"]), default="table", show_default=True,
+              help="table for the terminal, md for a Markdown list (as in queries/README.md).")
+@click.pass_obj
+def queries_command(obj: Context, fmt):
+    """List the named questions: id, title and parameters.
+
+    Run one with `ikz query ID -p NAME VALUE`. Ids ending in -violation are data checks
+    that must return no rows (the build runs them).
+    """
+    library = load_library(obj.project)
+    click.echo(library_markdown(library, obj.lang) if fmt == "md" else library_table(library, obj.lang))
+
+
+@main.command("query")
+@click.argument("question_id", required=False)
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Bind a parameter, e.g. -p town Witten (a town by name or AGS). Repeatable.")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False), help="Run the SPARQL in this .rq file.")
+@click.option("--text", "query_text", help="Run this SPARQL text.")
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS + GRAPH_FORMATS), default=None,
+              help="table (default on a terminal), csv (Excel-ready, UTF-8 with BOM), tsv, json (SPARQL 1.1 JSON), "
+                   "md; ttl/nt/jsonld for CONSTRUCT/DESCRIBE. Default when piped: tsv.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the answer to this file.")
+@click.option("--store", type=click.Choice(STORES), default="oxigraph", show_default=True,
+              help="oxigraph: fast embedded store; rdflib: rdflib API on Oxigraph; memory: plain rdflib.")
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the built graph.")
+@click.option("--graph", "graph_dir", type=click.Path(file_okay=False), help="Folder of a build (default build/graph).")
+@click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Stop the query after this many seconds.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries that call other servers).")
+@click.pass_obj
+def query_command(obj: Context, question_id, params, query_file, query_text, fmt, output, store, endpoint,
+                  graph_dir, timeout, allow_service):
+    """Answer a named question (ID), a query file (--file) or query text (--text).
+
+    The project's prefixes (ikz:, org:, skos:, m:, ...) are available without PREFIX lines.
+    Parameters are bound as RDF terms, never pasted into the query text.
+
+    \b
+    Examples:
+      ikz query partners-of-town -p town Breckerfeld
+      ikz query coverage-matrix --format csv -o matrix.csv
+      ikz query --text 'SELECT ?l WHERE { ?t a ikz:Municipality ; skos:prefLabel ?l }'
+    """
+    chosen = [x for x in (question_id, query_file, query_text) if x]
+    if len(chosen) != 1:
+        raise IKZError("give exactly one of: a question ID, --file PATH or --text QUERY",
+                       fix="`ikz queries` lists the question ids")
+    gq = GraphQuery.open(obj.project, store, graph_dir=graph_dir, endpoint=endpoint, timeout=timeout)
+    options = {"allow_service": allow_service, "timeout": timeout}
+    given = dict(params)
+    if question_id:
+        question = get_question(gq.library, question_id)
+        if question.param("lang") and "lang" not in given:
+            given["lang"] = obj.lang
+        result = gq.ask(question_id, given, **options)
+    else:
+        bindings = {name: gq.adhoc_term(value) for name, value in given.items()}
+        if query_file:
+            result = gq.run_file(query_file, bindings, **options)
+        else:
+            result = gq.run(query_text, bindings, where="--text", **options)
+    fmt = fmt or ("table" if sys.stdout.isatty() and not output else "tsv")
+    text = render(result, fmt, gq.prefixes)
+    if output:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8", newline="")
+        click.echo(f"{len(result)} → {output}", err=True)
+    else:
+        click.echo(text.lstrip("\ufeff") if fmt == "csv" and sys.stdout.isatty() else text, nl=not text.endswith("\n"))
+
+
+def library_table(library, lang: str) -> str:
+    rows = [(q.id, q.title_in(lang), "; ".join(p.describe() for p in q.params if p.name != "lang")) for q in library.values()]
+    widths = [max(len(r[i]) for r in rows + [("id", "title", "params")]) for i in range(3)]
+    head = ("id", "Titel" if lang == "de" else "title", "Parameter" if lang == "de" else "parameters")
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def library_markdown(library, lang: str = "de") -> str:
+    """The question library as a Markdown table (queries/README.md holds it)."""
+    lines = ["| id | Titel / title | Frage / question | Parameter |", "|---|---|---|---|"]
+    for q in library.values():
+        params = ", ".join(f"`{p.describe()}`" for p in q.params) or "–"
+        lines.append(f"| `{q.id}` | {q.title_in('de')}<br>*{q.title_in('en')}* | {q.question_in('de')}<br>*{q.question_in('en')}* | {params} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,151 @@
+"""A small SPARQL lexer: enough to gate queries and to bind parameters with VALUES.
+
+It knows what is code and what is a string, IRI or comment, so that keywords (SERVICE, LOAD,
+INSERT, ...) and braces are only seen where SPARQL sees them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import IKZError
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+  | (?P<pname>[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*:[\w.\-:%\\\u00B7-\uFFFF]*|:[\w.\-:%\\\u00B7-\uFFFF]*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<space>\s+)
+  | (?P<punct>.)
+    """,
+    re.X | re.S,
+)
+
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+#: Deepest nesting of { } and ( ) accepted; deeper queries are refused before any parser sees
+#: them (pyoxigraph crashes the process on a few thousand nested groups).
+MAX_DEPTH = 64
+
+
+class QueryRefused(IKZError):
+    """The query uses something IKZ-Graph does not run (SERVICE, FROM, updates, deep nesting)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(text: str) -> list[Token]:
+    """Split SPARQL text into tokens, dropping whitespace."""
+    return [Token(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text) if m.lastgroup != "space"]
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def gate(text: str, *, allow_service: bool = False, where: str = "query") -> None:
+    """Refuse what a read-only, offline query service must not run.
+
+    >>> gate("SELECT * WHERE { ?s ?p ?o }")
+    >>> gate("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    graph.sparql_text.QueryRefused: query:1:18: SERVICE (a federated query to another server) is refused
+      fix: run the query without SERVICE, or pass --allow-service if calling that server is intended
+    """
+    depth = deepest = 0
+    for token in tokens(text):
+        if token.kind == "punct" and token.text in "{(":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                line, col = _line_col(text, token.start)
+                raise QueryRefused(
+                    f"the query nests deeper than {MAX_DEPTH} levels of {{ }} / ( )",
+                    where=f"{where}:{line}:{col}", fix="flatten the query",
+                )
+        elif token.kind == "punct" and token.text in "})":
+            depth -= 1
+        elif token.kind == "word":
+            word = token.text.upper()
+            line, col = _line_col(text, token.start)
+            if word == "SERVICE" and not allow_service:
+                raise QueryRefused(
+                    "SERVICE (a federated query to another server) is refused",
+                    where=f"{where}:{line}:{col}",
+                    fix="run the query without SERVICE, or pass --allow-service if calling that server is intended",
+                )
+            if word in UPDATE_KEYWORDS:
+                raise QueryRefused(
+                    f"SPARQL Update ({word}) is refused: the graph is built from files, not edited by queries",
+                    where=f"{where}:{line}:{col}",
+                    fix="change the data files under data/ and run `ikz build`",
+                )
+            if word == "FROM":
+                raise QueryRefused(
+                    "FROM / FROM NAMED is refused: the graph is one dataset and nothing is fetched",
+                    where=f"{where}:{line}:{col}",
+                    fix="remove the FROM clause; the query runs over the whole built graph",
+                )
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query keyword.
+
+    >>> query_form("PREFIX a: <x:> # SELECT\\nCONSTRUCT WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    for token in tokens(text):
+        if token.kind == "word" and token.text.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            return token.text.upper()
+    return "SELECT"
+
+
+def where_brace(text: str) -> int:
+    """Offset just after the ``{`` that opens the query's WHERE group."""
+    toks = tokens(text)
+    form = query_form(text)
+    i = 0
+    if form == "CONSTRUCT":
+        # CONSTRUCT { template } WHERE { ... }, or the short form CONSTRUCT WHERE { ... }
+        k = next(k for k, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "CONSTRUCT")
+        if toks[k + 1].text == "{":
+            depth, i = 0, k + 1
+            while True:
+                depth += {"{": 1, "}": -1}.get(toks[i].text, 0) if toks[i].kind == "punct" else 0
+                i += 1
+                if depth == 0:
+                    break
+    for token in toks[i:]:
+        if token.kind == "punct" and token.text == "{":
+            return token.start + 1
+    raise QueryRefused("the query has no WHERE { ... } group to bind parameters in", fix="add a WHERE clause")
+
+
+def bind_values(text: str, bindings: dict[str, str]) -> str:
+    """Bind variables by a VALUES block at the start of the WHERE group.
+
+    ``bindings`` maps variable names to terms already in N-Triples syntax (escaped by rdflib's
+    ``Term.n3()``), so nothing the user typed is spliced into the query as code.
+
+    >>> bind_values("SELECT ?l WHERE { ?t rdfs:label ?l }", {"t": "<urn:x>"})
+    'SELECT ?l WHERE { VALUES (?t) { (<urn:x>) }\\n ?t rdfs:label ?l }'
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryRefused(f"{name!r} is not a valid parameter name", fix="use letters, digits and _")
+    at = where_brace(text)
+    block = " VALUES (" + " ".join("?" + n for n in names) + ") { (" + " ".join(bindings[n] for n in names) + ") }\n"
+    return text[:at] + block + text[at:]
