@@ -46,10 +46,15 @@ class LoadedGraph:
     _defined_in: dict = field(default_factory=dict, repr=False)
 
     def where(self, iri: str) -> str:
-        """``file:line`` where the node ``iri`` is defined (or first mentioned)."""
-        source = self._defined_in.get(iri)
-        if source is not None:
-            return source.where(iri) if isinstance(source, SourceFile) else source
+        """``file:line`` where the node ``iri`` is described (or first mentioned).
+
+        Looked up only when a message needs it, so loading stays fast."""
+        if iri in self._defined_in:
+            return self._defined_in[iri]
+        for candidate in self.sources:
+            line = candidate.subject_line(iri)
+            if line:
+                return f"{candidate.display}:{line}"
         for candidate in self.sources:
             line = candidate.locate(iri)
             if line:
@@ -94,18 +99,14 @@ def load_project(project: Project | None = None, base: str | None = None) -> Loa
     for path in project.register_files():
         register = load_register(path, base, project.relative(path))
         registers.append(register)
-        for ags in register.municipalities:
-            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{_csv_line(register, ags)}")
+        for ags, line in register.lines.items():
+            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
     data_triples: list = []
     for path in project.data_files():
         triples, source = parse_turtle(path, base, project.relative(path))
         data_triples += triples
         loaded.sources.append(source)
-    for source in loaded.sources:
-        for t in []:
-            pass
     loaded.triples = ontology_triples + [t for r in registers for t in r.triples] + data_triples
-    _index_subjects(loaded)
     _check_vocabulary(loaded, ontology_triples, data_triples)
     _check_municipality_keys(loaded, registers, data_triples)
     _check_references(loaded)
@@ -116,32 +117,10 @@ def load_project(project: Project | None = None, base: str | None = None) -> Loa
     return loaded
 
 
-def _csv_line(register, ags: str) -> int:
-    return list(register.municipalities).index(ags) + 2
-
-
 def _data_prefixes(base: str) -> dict[str, str]:
     from .namespace import data_prefixes
 
     return data_prefixes(base)
-
-
-def _index_subjects(loaded: LoadedGraph) -> None:
-    by_iri: dict = {}
-    for source in loaded.sources:
-        by_iri.setdefault(source.display, source)
-    # Which file defines which subject: the first data/ontology file in which it is written
-    # at the start of a line. Registers are indexed already.
-    subjects = {t.subject.value for t in loaded.triples if isinstance(t.subject, ox.NamedNode)}
-    for source in loaded.sources:
-        text = source.text
-        for iri in subjects:
-            if iri in loaded._defined_in:
-                continue
-            if any(form in text for form in source.written_forms(iri)):
-                line = source.locate(iri)
-                if line and not source.lines[line - 1][:1].isspace():
-                    loaded._defined_in[iri] = source
 
 
 def _check_vocabulary(loaded: LoadedGraph, ontology: list, data: list) -> None:
@@ -195,6 +174,44 @@ def validate_project(loaded: LoadedGraph) -> Report:
     """Validate a loaded project with ``ontology/shapes.ttl``."""
     shapes = load_shapes(loaded.project.shapes_file)
     return validate_graph(loaded.rdflib_graph(), shapes, where=loaded.where)
+
+
+class DataCheckError(ValidationError):
+    """A ``queries/*-violation.rq`` data check returned rows."""
+
+
+def violation_checks(project: Project) -> list[str]:
+    """Ids of the data checks (``queries/*-violation.rq``)."""
+    return sorted(p.stem for p in project.queries_dir.glob("*-violation.rq"))
+
+
+def check_violations(loaded: LoadedGraph) -> list:
+    """Run every ``queries/*-violation.rq`` on the loaded graph; return ``(question, result)``
+    for each check that found something (an empty list means all checks pass)."""
+    from .query import GraphQuery, OxigraphEngine, project_prefixes
+    from .questions import load_library
+
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in set(loaded.triples))
+    gq = GraphQuery(loaded.project, OxigraphEngine(store, project_prefixes(loaded.project, loaded.base)), loaded.base)
+    failures = []
+    for question in load_library(loaded.project).values():
+        if question.is_violation_check:
+            result = gq.ask(question.id, timeout=None)
+            if result.rows:
+                failures.append((question, result))
+    return failures
+
+
+def _violations_message(loaded: LoadedGraph, failures: list) -> str:
+    lines = []
+    for question, result in failures:
+        lines.append(f"{loaded.project.relative(question.path)}: {question.title_in('en')} ({len(result.rows)} row(s))")
+        for row in result.rows[:10]:
+            first = next((v for v in row.values() if v is not None and str(v).startswith(loaded.base)), None)
+            at = f"{loaded.where(str(first))}: " if first is not None else ""
+            lines.append("    " + at + ", ".join(f"{k}={v}" for k, v in row.items() if v is not None))
+    return "\n".join(lines)
 
 
 def summarize(loaded: LoadedGraph) -> dict:
@@ -271,7 +288,14 @@ def build(
             report=report,
             fix="correct the data at the places named above; `ikz validate` shows the report in German",
         )
+    failures = check_violations(loaded)
+    if failures:
+        raise DataCheckError(
+            f"{len(failures)} data check(s) in queries/*-violation.rq found problems:\n" + _violations_message(loaded, failures),
+            fix="correct the data; each check's header says what it looks for",
+        )
     summary = summarize(loaded)
+    summary["data_checks_passed"] = violation_checks(project)
     output = Path(output) if output else project.default_output
     with _atomic_directory(output) as staging:
         summary["files"] = serialize(loaded, staging)

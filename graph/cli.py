@@ -28,6 +28,7 @@ TEXT = {
     "sources": {"de": "Quellen (Zitate)", "en": "Sources (quotes)"},
     "written": {"de": "geschrieben nach", "en": "written to"},
     "conforms": {"de": "SHACL-Validierung: keine Verstöße", "en": "SHACL validation: no violations"},
+    "checks": {"de": "Datenprüfungen ohne Befund", "en": "Data checks passed"},
 }
 
 
@@ -57,7 +58,7 @@ class IKZGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationError as error:
-            click.echo(error.report.format(ctx.obj.lang if ctx.obj else "de") if error.report else str(error), err=True)
+            click.echo(error.report.format(ctx.obj.lang if ctx.obj else "de") if error.report else f"Fehler / error: {error}", err=True)
             sys.exit(1)
         except IKZError as error:
             _fail(error)
@@ -105,6 +106,7 @@ def format_summary(summary: dict, output: Path, project, lang: str) -> str:
         f"{t('built', lang)}: {summary['triples']} {t('triples', lang)}, "
         f"{t('written', lang)} {project.relative(output)}/ ({', '.join(summary['files'])})",
         f"{t('conforms', lang)}.",
+        f"{t('checks', lang)}: {len(summary.get('data_checks_passed', []))} (queries/*-violation.rq).",
         "",
         f"{t('classes', lang)}:",
     ]

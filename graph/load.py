@@ -45,20 +45,29 @@ class SourceFile:
                 forms.append(f"{name}:{iri[len(ns):]}")
         return forms
 
-    def locate(self, iri: str) -> int | None:
-        """Line (from 1) where ``iri`` is first written as a subject, else first written."""
-        patterns = [
-            re.compile(r"(?<![\w:<-])" + re.escape(form) + r"(?![\w-])") for form in self.written_forms(iri)
-        ]
-        first = None
+    def _matches(self, iri: str):
+        forms = self.written_forms(iri)
+        if not any(form in self.text for form in forms):
+            return
+        patterns = [re.compile(r"(?<![\w:<-])" + re.escape(form) + r"(?![\w-])") for form in forms]
         for number, line in enumerate(self.lines, start=1):
-            code = line.split("#", 1)[0] if not line.lstrip().startswith("<") else line
             for pattern in patterns:
-                match = pattern.search(code)
-                if match:
-                    if not code[: match.start()].strip():
-                        return number
-                    first = first or number
+                match = pattern.search(line)
+                if match and "#" not in line[: match.start()].replace("#>", ""):
+                    yield number, match.start() == 0
+                    break
+
+    def subject_line(self, iri: str) -> int | None:
+        """Line (from 1) where a description of ``iri`` starts (written at column 1)."""
+        return next((number for number, at_start in self._matches(iri) if at_start), None)
+
+    def locate(self, iri: str) -> int | None:
+        """Line where ``iri`` is described, else where it is first written."""
+        first = None
+        for number, at_start in self._matches(iri):
+            if at_start:
+                return number
+            first = first or number
         return first
 
     def where(self, iri: str) -> str:

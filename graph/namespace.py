@@ -52,6 +52,17 @@ def data_prefixes(base: str) -> dict[str, str]:
     """Prefixes for the data namespaces under ``base`` (used when writing Turtle)."""
     return {
         "m": base + "municipality/",
+        "unit": base + "unit/",
+        "p": base + "person/",
+        "post": base + "post/",
+        "prv": base + "provider/",
+        "svc": base + "service/",
+        "mem": base + "membership/",
+        "grp": base + "group/",
+        "ev": base + "event/",
+        "ini": base + "initiative/",
+        "draft": base + "draft/",
+        "bar": base + "barrier/",
         "d": base + "district/",
         "ja": base + "office/jugendamt/",
         "c": base + "cooperation/",

@@ -53,6 +53,7 @@ class Register:
     path: Path
     triples: list
     municipalities: dict[str, str]
+    lines: dict[str, int]
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -74,6 +75,7 @@ def load_register(path: Path, base: str, display: str | None = None) -> Register
     source = _n(f"{base}source/{Path(path).stem}")
     triples: list = []
     municipalities: dict[str, str] = {}
+    lines: dict[str, int] = {}
     population_column = next((c for c in header if _POPULATION.match(c)), None)
     add = triples.append
     for line, row in enumerate(reader, start=2):
@@ -91,6 +93,7 @@ def load_register(path: Path, base: str, display: str | None = None) -> Register
         if not label:
             raise SourceDataError("empty label", where=f"{display}:{line}", fix="give the municipality a name")
         municipalities[ags] = label
+        lines[ags] = line
         town = _n(f"{base}municipality/{ags}")
         add(ox.Triple(town, RDF_TYPE, _n(IKZ.Municipality)))
         add(ox.Triple(town, _n(_P["prefLabel"]), ox.Literal(label, language="de")))
@@ -136,4 +139,4 @@ def load_register(path: Path, base: str, display: str | None = None) -> Register
             add(ox.Triple(figure, _n(_P["value"]), ox.Literal(value, datatype=_n(_XSD + "integer"))))
             add(ox.Triple(figure, _n(_P["date"]), ox.Literal(f"{year}-{month}-{day}", datatype=_n(_XSD + "date"))))
             add(ox.Triple(figure, _n(_P["source"]), _n(f"{base}source/{COLUMN_SOURCES['population']}")))
-    return Register(Path(path), triples, municipalities)
+    return Register(Path(path), triples, municipalities, lines)

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real project, one build of it per test session, and throwaway copies
+of the project for tests that break the data on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph import build, find_project
+from graph.project import Project
+from graph.query import GraphQuery
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return find_project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built(project, tmp_path_factory):
+    """The real graph, built once into a temporary folder (build/ is left alone)."""
+    output = tmp_path_factory.mktemp("build") / "graph"
+    return build(project, output)
+
+
+@pytest.fixture(scope="session")
+def gq(project, built) -> GraphQuery:
+    """The query facade over the session build, on the default (Oxigraph) store."""
+    return GraphQuery.open(project, graph_dir=built.output)
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Project:
+    """A private copy of ontology/, data/ and queries/ to break on purpose."""
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return Project(tmp_path)
