@@ -155,9 +155,9 @@ class RdflibEngine:
         if form == "ASK":
             return Result(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return Result(form, triples=list(answer))
+            return Result(form, triples=[tuple(_plain(x) for x in t) for t in answer])
         names = [str(v) for v in answer.vars]
-        return Result(form, vars=names, rows=[{n: row[n] for n in names} for row in answer])
+        return Result(form, vars=names, rows=[{n: _plain(row[n]) for n in names} for row in answer])
 
 
 class EndpointEngine:
@@ -194,6 +194,13 @@ class EndpointEngine:
             return Result(form, boolean=bool(data["boolean"]))
         names = data["head"]["vars"]
         return Result(form, vars=names, rows=[{n: _json_term(b.get(n)) for n in names} for b in data["results"]["bindings"]])
+
+
+def _plain(term):
+    """RDF 1.1: "x"^^xsd:string is "x". oxrdflib spells it out, the others don't; one form."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
 
 
 def _json_term(value):

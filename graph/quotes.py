@@ -130,6 +130,6 @@ def check_quotes(triples, data_dir: Path, where) -> list:
             ox.Triple(quote, RDF_TYPE, ox.NamedNode(OA.TextPositionSelector)),
             ox.Triple(quote, ox.NamedNode(OA.start), ox.Literal(str(position.start), datatype=ox.NamedNode(_XSD + "nonNegativeInteger"))),
             ox.Triple(quote, ox.NamedNode(OA.end), ox.Literal(str(position.end), datatype=ox.NamedNode(_XSD + "nonNegativeInteger"))),
-            ox.Triple(quote, ox.NamedNode(IKZ.line), ox.Literal(str(position.line), datatype=ox.NamedNode(_XSD + "positiveInteger"))),
+            ox.Triple(quote, ox.NamedNode(IKZ.line), ox.Literal(str(position.line), datatype=ox.NamedNode(_XSD + "integer"))),
         ]
     return added
