@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the data has findings (e.g. SHACL violations); 2 bad in
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from .formats import GRAPH_FORMATS, TABLE_FORMATS, render
 from .project import find_project
 from .query import DEFAULT_TIMEOUT, GraphQuery
 from .questions import get_question, load_library
-from .store import STORES
+from .store import STORES, built_file
 
 TEXT = {
     "built": {"de": "Graph gebaut", "en": "Graph built"},
@@ -222,6 +223,38 @@ def library_markdown(library, lang: str = "de") -> str:
         params = ", ".join(f"`{p.describe()}`" for p in q.params) or "–"
         lines.append(f"| `{q.id}` | {q.title_in('de')}<br>*{q.title_in('en')}* | {q.question_in('de')}<br>*{q.question_in('en')}* | {params} |")
     return "\n".join(lines)
+
+
+@main.command("serve")
+@click.option("--port", type=int, default=7878, show_default=True, help="TCP port.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only change it if others on your network should query the graph.")
+@click.option("--graph", "graph_dir", type=click.Path(file_okay=False), help="Folder of a build (default build/graph).")
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests from web pages (off by default).")
+@click.option("--timeout", type=int, default=30, show_default=True, help="Per-query timeout of the server, in seconds.")
+@click.pass_obj
+def serve_command(obj: Context, port, host, graph_dir, cors, timeout):
+    """Serve the built graph read-only over SPARQL with the Oxigraph server.
+
+    The query endpoint is http://HOST:PORT/query (SPARQL 1.1 Protocol) and the server's query
+    UI is at http://HOST:PORT/. There is no update route. Ctrl-C stops the server.
+    """
+    import signal
+
+    from .serve import running_server
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopping ikz serve stops the server
+    project = obj.project
+    graph_file = built_file(project, graph_dir)
+    location = graph_file.parent.parent / "oxigraph-store"
+    with running_server(graph_file, location, host=host, port=port, cors=cors, timeout_s=timeout) as url:
+        click.echo(f"SPARQL endpoint: {url}  (UI: {url.rsplit('/', 1)[0]}/)  read-only; Ctrl-C stops it")
+        click.echo(f"Try: ikz query partners-of-town -p town Witten --endpoint {url}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("stopped")
 
 
 if __name__ == "__main__":  # pragma: no cover
