@@ -24,7 +24,7 @@ from . import __version__
 from .errors import SourceDataError, ValidationError
 from .load import SourceFile, parse_turtle
 from .namespace import IKZ, OWN_VOCABULARIES, base_iri as resolve_base
-from .project import Project, find_project
+from .project import OPTIONAL_LAYERS, Project, find_project
 from .quotes import check_quotes
 from .rdfterms import to_rdflib_graph
 from .reference import load_register
@@ -44,6 +44,8 @@ class LoadedGraph:
     sources: list[SourceFile] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     _defined_in: dict = field(default_factory=dict, repr=False)
+    #: What SHACL validates: ontology, Turtle data and the register rows the data refers to.
+    shacl_scope: list = field(default_factory=list, repr=False)
 
     def where(self, iri: str) -> str:
         """``file:line`` where the node ``iri`` is described (or first mentioned).
@@ -79,7 +81,7 @@ class BuildResult:
     output: Path | None = None
 
 
-def load_project(project: Project | None = None, base: str | None = None) -> LoadedGraph:
+def load_project(project: Project | None = None, base: str | None = None, layers=()) -> LoadedGraph:
     """Parse and check a project's ontology, registers and data; quotes get their positions.
 
     Raises :class:`~graph.errors.SourceDataError` (with file:line and a fix) on malformed
@@ -96,17 +98,21 @@ def load_project(project: Project | None = None, base: str | None = None) -> Loa
         loaded.sources.append(source)
         loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
     registers = []
-    for path in project.register_files():
+    unknown = [layer for layer in layers if layer not in OPTIONAL_LAYERS]
+    if unknown:
+        raise SourceDataError(f"unknown data layer {unknown[0]!r}", fix=f"use one of: {', '.join(OPTIONAL_LAYERS)}")
+    for path in project.register_files(layers):
         register = load_register(path, base, project.relative(path))
         registers.append(register)
         for ags, line in register.lines.items():
             loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
     data_triples: list = []
-    for path in project.data_files():
+    for path in project.data_files(layers):
         triples, source = parse_turtle(path, base, project.relative(path))
         data_triples += triples
         loaded.sources.append(source)
     loaded.triples = ontology_triples + [t for r in registers for t in r.triples] + data_triples
+    loaded.shacl_scope = ontology_triples + data_triples + _referenced_register_triples(registers, data_triples)
     _check_vocabulary(loaded, ontology_triples, data_triples)
     _check_municipality_keys(loaded, registers, data_triples)
     _check_references(loaded)
@@ -115,6 +121,21 @@ def load_project(project: Project | None = None, base: str | None = None) -> Loa
     for name, namespace in _data_prefixes(base).items():
         loaded.prefixes.setdefault(name, namespace)
     return loaded
+
+
+def _referenced_register_triples(registers: list, data: list) -> list:
+    """The register rows (municipalities, their geometry and population, districts) that the
+    Turtle data refers to. Registers are checked row by row by their loader; SHACL sees the
+    rows the data uses, so validation does not grow with the national register."""
+    mentioned = {t.object.value for t in data if isinstance(t.object, ox.NamedNode)}
+    mentioned |= {t.subject.value for t in data}
+    keep = []
+    for register in registers:
+        for t in register.triples:
+            subject = t.subject.value
+            if subject in mentioned or subject.rsplit("/", 1)[0] in mentioned or subject.rsplit("/", 2)[0] in mentioned:
+                keep.append(t)
+    return keep
 
 
 def _data_prefixes(base: str) -> dict[str, str]:
@@ -173,7 +194,10 @@ def _check_references(loaded: LoadedGraph) -> None:
 def validate_project(loaded: LoadedGraph) -> Report:
     """Validate a loaded project with ``ontology/shapes.ttl``."""
     shapes = load_shapes(loaded.project.shapes_file)
-    return validate_graph(loaded.rdflib_graph(), shapes, where=loaded.where)
+    graph = to_rdflib_graph(loaded.shacl_scope or loaded.triples)
+    for prefix, namespace in loaded.prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return validate_graph(graph, shapes, where=loaded.where)
 
 
 class DataCheckError(ValidationError):
@@ -216,7 +240,7 @@ def _violations_message(loaded: LoadedGraph, failures: list) -> str:
 
 def summarize(loaded: LoadedGraph) -> dict:
     """Counts by class, by source document and in total (deterministic)."""
-    types = Counter(t.object.value for t in loaded.triples if t.predicate == RDF_TYPE)
+    types = Counter(t.object.value for t in set(loaded.triples) if t.predicate == RDF_TYPE)
     ontology_subjects = {t.subject for t in loaded.triples if t.subject.value.startswith(OWN_VOCABULARIES)}
     quoted = Counter()
     titles = {}
@@ -272,6 +296,7 @@ def build(
     project: Project | str | os.PathLike | None = None,
     output: str | os.PathLike | None = None,
     base: str | None = None,
+    layers=(),
 ) -> BuildResult:
     """Load, check, validate and write the graph; return the result.
 
@@ -280,7 +305,7 @@ def build(
     """
     if not isinstance(project, Project):
         project = find_project(project)
-    loaded = load_project(project, base)
+    loaded = load_project(project, base, layers)
     report = validate_project(loaded)
     if not report.conforms:
         raise ValidationError(

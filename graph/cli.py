@@ -17,7 +17,7 @@ from .build import build as build_graph
 from .build import load_project, validate_project
 from .errors import IKZError, ValidationError
 from .formats import GRAPH_FORMATS, TABLE_FORMATS, render
-from .project import find_project
+from .project import OPTIONAL_LAYERS, find_project
 from .query import DEFAULT_TIMEOUT, GraphQuery
 from .questions import get_question, load_library
 from .store import STORES, built_file
@@ -91,14 +91,17 @@ def main(ctx, project, lang):
               help="Output folder for ikz.ttl, ikz.nt, ikz.jsonld and summary.json. Default: build/graph.")
 @click.option("--base-iri", envvar="IKZ_BASE_IRI", default=None,
               help="Base IRI of the data (default https://w3id.org/ikz/id/; env IKZ_BASE_IRI).")
+@click.option("--with", "layers", multiple=True, type=click.Choice(OPTIONAL_LAYERS),
+              help="Also load an optional data layer: national = all 10,978 German municipalities, "
+                   "their districts and Länder (data/national/).")
 @click.pass_obj
-def build(obj: Context, output, base_iri):
+def build(obj: Context, output, base_iri, layers):
     """Build the graph: load ontology and data, check quotes, validate, write.
 
     Writes Turtle, N-Triples and JSON-LD plus summary.json. The same input gives
     byte-identical output; on any error the previous output is left untouched.
     """
-    result = build_graph(obj.project, output, base_iri)
+    result = build_graph(obj.project, output, base_iri, layers)
     click.echo(format_summary(result.summary, result.output, obj.project, obj.lang))
 
 
@@ -122,15 +125,16 @@ def format_summary(summary: dict, output: Path, project, lang: str) -> str:
 @click.option("--lang", "report_lang", type=click.Choice(["de", "en"]), default=None,
               help="Language of the report (default: the global --lang, German).")
 @click.option("--base-iri", envvar="IKZ_BASE_IRI", default=None, help="Base IRI of the data.")
+@click.option("--with", "layers", multiple=True, type=click.Choice(OPTIONAL_LAYERS), help="Also load an optional data layer.")
 @click.pass_obj
-def validate(obj: Context, report_lang, base_iri):
+def validate(obj: Context, report_lang, base_iri, layers):
     """Validate the data with the SHACL shapes and report readably.
 
     Each finding names the data file and line, the shape id, the offending node and a
     message. Exit code 1 when there are violations.
     """
     lang = report_lang or obj.lang
-    loaded = load_project(obj.project, base_iri)
+    loaded = load_project(obj.project, base_iri, layers)
     report = validate_project(loaded)
     click.echo(report.format(lang))
     sys.exit(0 if report.conforms else 1)

@@ -14,6 +14,10 @@ from pathlib import Path
 from .errors import ProjectError
 
 
+#: Folders of data/ that are loaded only when asked for (``ikz build --with national``).
+OPTIONAL_LAYERS = ("national",)
+
+
 @dataclass(frozen=True)
 class Project:
     """The files of one IKZ-Graph project."""
@@ -44,13 +48,21 @@ class Project:
         """The vocabulary files (every ``ontology/*.ttl`` but the shapes), sorted."""
         return sorted(p for p in self.ontology_dir.glob("*.ttl") if p.name != "shapes.ttl")
 
-    def data_files(self) -> list[Path]:
-        """Every Turtle file below ``data/``, sorted."""
-        return sorted(self.data_dir.rglob("*.ttl"))
+    def _in_layer(self, path: Path, layers) -> bool:
+        relative = path.relative_to(self.data_dir).parts
+        return relative[0] not in OPTIONAL_LAYERS or relative[0] in layers
 
-    def register_files(self) -> list[Path]:
-        """Municipality registers (CSV) below ``data/reference/``, sorted."""
-        return sorted((self.data_dir / "reference").glob("*.csv"))
+    def data_files(self, layers=()) -> list[Path]:
+        """Every Turtle file below ``data/``, sorted; optional layers (``data/national/``) only
+        when asked for."""
+        return sorted(p for p in self.data_dir.rglob("*.ttl") if self._in_layer(p, layers))
+
+    def register_files(self, layers=()) -> list[Path]:
+        """Municipality registers (CSV): ``data/reference/*.csv`` and those of the asked-for layers."""
+        files = list((self.data_dir / "reference").glob("*.csv"))
+        for layer in layers:
+            files += (self.data_dir / layer).glob("*.csv")
+        return sorted(files)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, for messages."""

@@ -76,6 +76,7 @@ def load_register(path: Path, base: str, display: str | None = None) -> Register
     triples: list = []
     municipalities: dict[str, str] = {}
     lines: dict[str, int] = {}
+    districts: dict[str, int] = {}
     population_column = next((c for c in header if _POPULATION.match(c)), None)
     add = triples.append
     for line, row in enumerate(reader, start=2):
@@ -89,7 +90,7 @@ def load_register(path: Path, base: str, display: str | None = None) -> Register
             )
         if ags in municipalities:
             raise SourceDataError(f"AGS {ags} appears twice", where=f"{display}:{line}", fix="remove the duplicate row")
-        label = (row.get("label") or row.get("name") or "").strip()
+        label = (row.get("label") or (row.get("name") or "").split(",")[0]).strip()
         if not label:
             raise SourceDataError("empty label", where=f"{display}:{line}", fix="give the municipality a name")
         municipalities[ags] = label
@@ -139,4 +140,28 @@ def load_register(path: Path, base: str, display: str | None = None) -> Register
             add(ox.Triple(figure, _n(_P["value"]), ox.Literal(value, datatype=_n(_XSD + "integer"))))
             add(ox.Triple(figure, _n(_P["date"]), ox.Literal(f"{year}-{month}-{day}", datatype=_n(_XSD + "date"))))
             add(ox.Triple(figure, _n(_P["source"]), _n(f"{base}source/{COLUMN_SOURCES['population']}")))
+        kreis_key = (row.get("kreis_key") or "").strip()
+        if kreis_key:  # the national register also describes districts and Länder
+            if kreis_key != ags[:5]:
+                raise SourceDataError(f"district key {kreis_key!r} does not match AGS {ags}", where=f"{display}:{line}",
+                                      fix="the district key is the first five digits of the AGS")
+            if kreis_key not in districts:
+                districts[kreis_key] = line
+                _describe_district(add, base, kreis_key, row, source)
     return Register(Path(path), triples, municipalities, lines)
+
+
+def _describe_district(add, base: str, key: str, row: dict, source) -> None:
+    district = _n(f"{base}district/{key}")
+    add(ox.Triple(district, RDF_TYPE, _n(IKZ.District)))
+    add(ox.Triple(district, _n(_P["prefLabel"]), ox.Literal(row["kreis_name"].strip(), language="de")))
+    add(ox.Triple(district, _n(IKZ.districtKey), ox.Literal(key)))
+    if (row.get("nuts3") or "").strip():
+        add(ox.Triple(district, _n(IKZ.nuts3), ox.Literal(row["nuts3"].strip())))
+    add(ox.Triple(district, _n(_P["derived"]), source))
+    if (row.get("land") or "").strip():
+        state = _n(f"{base}state/{key[:2]}")
+        add(ox.Triple(district, _n(IKZ.state), state))
+        add(ox.Triple(state, RDF_TYPE, _n(IKZ.State)))
+        add(ox.Triple(state, _n(_P["prefLabel"]), ox.Literal(row["land"].strip(), language="de")))
+        add(ox.Triple(state, _n(IKZ.stateKey), ox.Literal(key[:2])))

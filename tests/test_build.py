@@ -198,3 +198,21 @@ def test_summary_json_is_stable_and_complete(built):
     summary = json.loads((built.output / "summary.json").read_text(encoding="utf-8"))
     assert summary["files"]["ikz.nt"] == hashlib.sha256((built.output / "ikz.nt").read_bytes()).hexdigest()
     assert len(summary["data_checks_passed"]) >= 5
+
+
+def test_national_layer_adds_germany_and_keeps_the_district_data(project, built, tmp_path):
+    national = build(project, tmp_path / "national", layers=("national",))
+    classes = national.summary["classes"]
+    assert classes["ikz:Municipality"] == 10978
+    assert classes["ikz:District"] == 400  # Kreise and kreisfreie Städte
+    assert classes["ikz:State"] == 16
+    without = set((built.output / "ikz.nt").read_text(encoding="utf-8").splitlines())
+    with_layer = set((national.output / "ikz.nt").read_text(encoding="utf-8").splitlines())
+    assert without <= with_layer  # the Ennepe-Ruhr data stays identical
+    assert '<https://w3id.org/ikz/id/municipality/01058132> <http://www.w3.org/2004/02/skos/core#prefLabel> "Rade b. Rendsburg"@de .' in with_layer
+
+
+def test_unknown_layer_is_refused(project, tmp_path):
+    with pytest.raises(SourceDataError) as raised:
+        build(project, tmp_path / "x", layers=("global",))
+    assert "unknown data layer 'global'" in str(raised.value)

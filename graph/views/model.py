@@ -1,0 +1,733 @@
+"""The view model: what a network view shows, as plain dataclasses (no HTML, no JavaScript).
+
+``view_model(store, kind, ...)`` reads the graph (see :mod:`graph.views.facts`) and returns a
+:class:`ViewModel` with nodes, edges, legend, filters and footer. Two kinds:
+
+* ``facilities``: towns and the shared facilities they use (Jugendschutzstellen,
+  Beratungsstellen) with their operators, and the youth welfare offices through which a town
+  acts for another (Breckerfeld through the Jugendamt Ennepetal);
+* ``partners``: towns only; an edge where two towns are partners in the same cooperation,
+  its width the number of cooperations they share, proposed cooperation dashed.
+
+Every node and edge carries an :class:`Info`: what it is, facts, and the verbatim quotes and
+source documents behind it, shown on hover.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pyoxigraph as ox
+
+from ..namespace import IKZ, STATUS
+from . import layout as _layout
+from . import style as _style
+from .facts import FACILITY_KIND_SCHEME, SERVICE_AREA_SCHEME, Facts, ViewError, local_name, select
+from .text import LANGS, shared, t
+
+KINDS = ("facilities", "partners")
+LAYOUTS = ("geo", "force")
+DEFAULT_SEED = 7
+
+EXISTING, PROPOSED = "existing", "proposed"
+ORG_UNIT_OF = _style.ORG_UNIT_OF
+
+
+# -- the model ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    """A verbatim sentence and where it stands."""
+
+    text: str
+    source: str          # title of the document
+    line: int | None     # line in the document's text file
+    document: str | None = None  # IRI of the document
+
+
+@dataclass
+class Info:
+    """What a node or edge is and on whose word: shown on hover and in the details panel."""
+
+    kind: str                                   # what it is, e.g. "Kommune"
+    title: str                                  # its name
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    quotes: list[QuoteRef] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)        # titles of documents derived from
+    items: list["Info"] = field(default_factory=list)       # e.g. the cooperations of an edge
+    facets: dict[str, list[str]] = field(default_factory=dict)  # for the page's filters
+
+    def all_quotes(self) -> list[QuoteRef]:
+        seen: list[QuoteRef] = []
+        for quote in self.quotes + [q for item in self.items for q in item.all_quotes()]:
+            if quote not in seen:
+                seen.append(quote)
+        return seen
+
+
+@dataclass
+class Node:
+    id: str              # the IRI (always a string)
+    label: str
+    type: str            # a key of style.NODE_STYLES
+    shape: str
+    color: str
+    border: str
+    size: int
+    font_size: int
+    label_width: int
+    x: int = 0
+    y: int = 0
+    dashed: bool = False                                    # only proposed cooperation behind it
+    info: Info | None = None
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    requires: list[str] = field(default_factory=list)       # edge ids: hidden when all are
+
+
+@dataclass
+class Edge:
+    id: str
+    source: str          # node id ("from" in vis-network)
+    target: str          # node id ("to")
+    type: str            # a key of style.EDGE_STYLES
+    status: str          # "existing" or "proposed"
+    color: str
+    width: float
+    dashes: bool
+    arrows: str | None = None
+    label: str | None = None
+    font_size: int = 14
+    curved: bool = False
+    weight: int = 1      # number of shared cooperations (partners view)
+    count_label: bool = False   # the label is the number of (visible) cooperations
+    info: Info | None = None
+    facets: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    kind: str            # "node" or "edge"
+    type: str
+    label: str
+    shape: str | None = None
+    color: str = "#000000"
+    border: str | None = None
+    dashes: bool = False
+    width: float = 2.0
+    arrows: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FilterOption:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FilterGroup:
+    facet: str
+    label: str
+    options: list[FilterOption]
+
+
+@dataclass(frozen=True)
+class Footer:
+    as_of: str | None            # ISO date
+    as_of_display: str
+    sources: list[str]
+    version: str
+
+
+@dataclass
+class ViewModel:
+    kind: str
+    lang: str
+    title: str
+    subtitle: str
+    nodes: list[Node]
+    edges: list[Edge]
+    legend: list[LegendEntry]
+    filters: list[FilterGroup]
+    footer: Footer
+    settings: dict = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node:
+        return next(n for n in self.nodes if n.id == node_id)
+
+    def nodes_of(self, node_type: str) -> list[Node]:
+        return [n for n in self.nodes if n.type == node_type]
+
+    def edges_of(self, edge_type: str) -> list[Edge]:
+        return [e for e in self.edges if e.type == edge_type]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- resolving filter values ----------------------------------------------------------------------
+
+
+def concept_choices(store: ox.Store, scheme: str) -> dict[str, tuple[str, str, str]]:
+    """Concepts of ``scheme``: IRI -> (local name, German label, English label)."""
+    de = Facts.read_labels(store, "de")
+    en = Facts.read_labels(store, "en")
+    concepts = sorted({Facts.iri_of(r["concept"]) for r in select(store, "concepts")
+                       if Facts.iri_of(r["scheme"]) == scheme})
+    return {c: (local_name(c), de.get(c, local_name(c)), en.get(c, local_name(c))) for c in concepts}
+
+
+def resolve_concept(store: ox.Store, scheme: str, value: str, option: str) -> str:
+    """The concept of ``scheme`` that ``value`` names: its IRI, its local name (e.g.
+    ``Jugendschutzstelle``) or its German or English label, case-insensitive."""
+    choices = concept_choices(store, scheme)
+    wanted = value.strip().casefold()
+    for concept, names in choices.items():
+        if wanted == concept.casefold() or wanted in (n.casefold() for n in names):
+            return concept
+    valid = "; ".join(f"{n} ({de} / {en})" for n, de, en in sorted(choices.values()))
+    raise ViewError(
+        f"unknown value {value!r}",
+        where=option,
+        fix=f"use one of: {valid}" if valid else "the graph has no such concepts; run `ikz build`",
+    )
+
+
+# -- building -------------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Shared machinery of the two kinds of view."""
+
+    def __init__(self, facts: Facts, lang: str, selected: list[str]):
+        self.f = facts
+        self.lang = lang
+        self.selected = selected          # cooperation IRIs shown, sorted
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[str, Edge] = {}
+        self.documents: set[str] = set()  # every document behind what is shown
+
+    # texts and labels
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def label(self, term: str | None, default: str | None = None) -> str:
+        return self.f.label(term, default)
+
+    # provenance
+    def quotes(self, *subjects: str | None) -> list[QuoteRef]:
+        result: list[QuoteRef] = []
+        for subject in subjects:
+            for q in self.f.quotes.get(subject or "", []):
+                ref = QuoteRef(q.text, self.label(q.document, ""), q.line, q.document)
+                if ref not in result:
+                    result.append(ref)
+                if q.document:
+                    self.documents.add(q.document)
+        return result
+
+    def sources(self, *subjects: str | None) -> list[str]:
+        docs: list[str] = []
+        for subject in subjects:
+            for doc in self.f.derived.get(subject or "", []):
+                if doc not in docs:
+                    docs.append(doc)
+        self.documents.update(docs)
+        return sorted({self.label(d) for d in docs})
+
+    # cooperation facts
+    def status_group(self, cooperation: str) -> str:
+        return EXISTING if self.f.cooperations[cooperation].status == _style.STATUS_EXISTING else PROPOSED
+
+    def areas_of(self, cooperation: str) -> list[str]:
+        c = self.f.cooperations[cooperation]
+        areas = list(c.areas)
+        for facility in c.facilities:
+            for area in self.f.facilities.get(facility, None).areas if facility in self.f.facilities else []:
+                if area not in areas:
+                    areas.append(area)
+        return sorted(areas)
+
+    def kinds_of(self, cooperation: str) -> list[str]:
+        kinds: list[str] = []
+        for facility in self.f.cooperations[cooperation].facilities:
+            for kind in self.f.facilities[facility].kinds if facility in self.f.facilities else []:
+                if kind not in kinds:
+                    kinds.append(kind)
+        return sorted(kinds)
+
+    def facets(self, cooperation: str) -> dict[str, list[str]]:
+        facets = {
+            "status": [self.status_group(cooperation)],
+            "area": sorted({self.f.below_root(a) for a in self.areas_of(cooperation)}),
+        }
+        kinds = sorted({self.f.root(k) for k in self.kinds_of(cooperation)})
+        if kinds:
+            facets["kind"] = kinds
+        return facets
+
+    def class_label(self, cooperation: str) -> str:
+        classes = self.f.cooperations[cooperation].classes
+        specific = [c for c in classes if c != str(IKZ.Cooperation)] or classes
+        return self.label(sorted(specific)[0]) if specific else ""
+
+    def memberships(self, cooperation: str):
+        return [m for m in self.f.memberships if m.cooperation == cooperation]
+
+    def is_town(self, member: str) -> bool:
+        return member in self.f.towns
+
+    def acting_note(self, m) -> str | None:
+        """'Breckerfeld → vertreten durch Jugendamt Ennepetal' when a town acts through the
+        office of another town."""
+        if m.office and m.office_town != m.member:
+            return f"{self.label(m.member)}: {self.t('acting_through')} {self.label(m.office)}"
+        return None
+
+    def cooperation_info(self, cooperation: str, focus: tuple[str, ...] = ()) -> Info:
+        c = self.f.cooperations[cooperation]
+        members = self.memberships(cooperation)
+        partner_names = []
+        for m in sorted(members, key=lambda m: (not self.is_town(m.member), self.label(m.member))):
+            name = self.label(m.member)
+            if m.office and m.office_town != m.member:
+                name += f" ({self.t('acting_through')} {self.label(m.office)})"
+            if name not in partner_names:
+                partner_names.append(name)
+        facts = [(self.t("cooperation_kind"), self.class_label(cooperation))]
+        facts.append((self.t("status"), self.label(c.status, "?")))
+        areas = self.areas_of(cooperation)
+        if c.areas:
+            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in c.areas)))
+        elif areas:
+            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in areas)))
+        for facility in c.facilities:
+            facts.append((self.t("facility"), self.label(facility)))
+        if c.legal_form:
+            facts.append((self.t("legal_form"), self.label(c.legal_form)))
+        facts.append((self.t("partners"), ", ".join(partner_names)))
+        quotes = self.quotes(cooperation)
+        for m in members:
+            if m.member in focus and self.acting_note(m):
+                facts.append((self.t("acting_through"), self.acting_note(m)))
+                for q in self.quotes(m.iri):
+                    if q not in quotes:
+                        quotes.append(q)
+        return Info(
+            kind=self.class_label(cooperation),
+            title=self.label(cooperation),
+            facts=facts,
+            quotes=quotes,
+            sources=self.sources(cooperation),
+            facets=self.facets(cooperation),
+        )
+
+    # nodes and edges
+    def add_node(self, node_id: str, node_type: str, label: str, info: Info, **extra) -> Node:
+        if node_id in self.nodes:
+            return self.nodes[node_id]
+        st = _style.node_style(node_type)
+        node = Node(
+            id=node_id, label=label, type=node_type, shape=st.shape, color=st.color, border=st.border,
+            size=st.size, font_size=st.font_size, label_width=st.label_width, info=info, **extra,
+        )
+        self.nodes[node_id] = node
+        return node
+
+    def add_edge(self, edge_id: str, source: str, target: str, edge_type: str, status: str,
+                 info: Info, **extra) -> Edge:
+        st = _style.edge_style(edge_type)
+        proposed = status == PROPOSED
+        edge = Edge(
+            id=edge_id, source=source, target=target, type=edge_type, status=status,
+            color=_style.PROPOSED_COLOR if proposed else st.color,
+            width=extra.pop("width", st.width), dashes=proposed, arrows=st.arrows,
+            font_size=st.font_size, info=info, **extra,
+        )
+        self.edges[edge_id] = edge
+        return edge
+
+    def town_info(self, town: str, extra_facts: list[tuple[str, str]]) -> Info:
+        data = self.f.towns[town]
+        facts = []
+        if data.ags:
+            facts.append((self.t("ags"), data.ags))
+        if data.district:
+            facts.append((self.t("district"), self.label(data.district)))
+        if data.offices:
+            facts.append((self.t("office"), ", ".join(self.label(o) for o in data.offices)))
+        else:
+            via = sorted({self.label(m.office) for m in self.f.memberships
+                          if m.member == town and m.office and m.office_town != town})
+            note = self.t("no_own_office")
+            if via:
+                note += f" – {self.t('acting_through')} {', '.join(via)}"
+            facts.append((self.t("office"), note))
+        facts.extend(extra_facts)
+        return Info(kind=self.label(str(IKZ.Municipality)), title=self.label(town), facts=facts,
+                    quotes=self.quotes(town), sources=self.sources(town))
+
+
+class _FacilitiesBuilder(_Builder):
+    def build(self) -> None:
+        uses: dict[str, list[str]] = {}          # town -> facility labels
+        users: dict[str, list[tuple[str, object]]] = {}  # facility -> (town, membership)
+        acting: dict[tuple[str, str], list[tuple[str, object]]] = {}  # (town, office) -> (coop, m)
+        coops_of_facility: dict[str, list[str]] = {}
+        for cooperation in self.selected:
+            c = self.f.cooperations[cooperation]
+            for facility in c.facilities:
+                coops_of_facility.setdefault(facility, []).append(cooperation)
+                for m in self.memberships(cooperation):
+                    if not self.is_town(m.member):
+                        continue
+                    users.setdefault(facility, []).append((m.member, m))
+                    uses.setdefault(m.member, []).append(self.label(facility))
+                    edge_info = self.use_info(cooperation, facility, m)
+                    self.add_edge(f"uses|{cooperation}|{facility}|{m.member}", m.member, facility, "uses",
+                                  self.status_group(cooperation), edge_info, facets=self.facets(cooperation))
+                    if m.office and m.office_town != m.member:
+                        acting.setdefault((m.member, m.office), []).append((cooperation, m))
+
+        for town in self.f.towns:
+            extra = []
+            if uses.get(town):
+                extra.append((self.t("uses"), "; ".join(sorted(set(uses[town])))))
+            self.add_node(town, "town", self.label(town), self.town_info(town, extra))
+
+        for facility in sorted(coops_of_facility):
+            self.add_facility(facility, coops_of_facility[facility], users.get(facility, []))
+
+        for (town, office), entries in sorted(acting.items()):
+            self.add_office(town, office, entries)
+
+    def use_info(self, cooperation: str, facility: str, m) -> Info:
+        c = self.f.cooperations[cooperation]
+        facts = [(self.t("cooperation"), self.label(cooperation)),
+                 (self.t("role"), self.label(m.role, "?")),
+                 (self.t("status"), self.label(c.status, "?"))]
+        if self.acting_note(m):
+            facts.append((self.t("acting_through"), self.label(m.office)))
+        if c.legal_form:
+            facts.append((self.t("legal_form"), self.label(c.legal_form)))
+        return Info(
+            kind=self.class_label(cooperation),
+            title=f"{self.label(m.member)} – {self.label(facility)}",
+            facts=facts,
+            quotes=self.quotes(m.iri, cooperation),
+            sources=sorted(set(self.sources(m.iri) + self.sources(cooperation))),
+            facets=self.facets(cooperation),
+        )
+
+    def add_facility(self, facility: str, cooperations: list[str], users) -> None:
+        data = self.f.facilities.get(facility)
+        kinds = data.kinds if data else []
+        roots = sorted({self.f.root(k) for k in kinds})
+        node_type = next((_style.FACILITY_TYPES[r] for r in roots if r in _style.FACILITY_TYPES), "facility")
+        facts = []
+        if kinds:
+            facts.append((self.t("facility_kind"), ", ".join(self.label(k) for k in kinds)))
+        if data and data.operators:
+            facts.append((self.t("operator"), ", ".join(self.label(o) for o, _ in data.operators)))
+        elif data and data.operator_unknown:
+            facts.append((self.t("operator"), self.t("operator_unknown")))
+        if data and data.areas:
+            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in data.areas)))
+        names = []
+        for town, m in sorted(users, key=lambda u: self.label(u[0])):
+            name = self.label(town)
+            if m.office and m.office_town != town:
+                name += f" ({self.t('acting_through')} {self.label(m.office)})"
+            if name not in names:
+                names.append(name)
+        facts.append((self.t("used_by"), ", ".join(names)))
+        for cooperation in cooperations:
+            facts.append((self.t("cooperation"), f"{self.label(cooperation)} "
+                          f"({self.label(self.f.cooperations[cooperation].status, '?')})"))
+        facets: dict[str, list[str]] = {"status": sorted({self.status_group(c) for c in cooperations})}
+        facets["area"] = sorted({a for c in cooperations for a in self.facets(c)["area"]})
+        if roots:
+            facets["kind"] = roots
+        info = Info(
+            kind=", ".join(self.label(k) for k in kinds) or self.label(str(IKZ.Facility)),
+            title=self.label(facility), facts=facts,
+            quotes=self.quotes(facility, *cooperations),
+            sources=sorted(set(self.sources(facility)) | {s for c in cooperations for s in self.sources(c)}),
+        )
+        dashed = all(self.status_group(c) == PROPOSED for c in cooperations)
+        self.add_node(facility, node_type, self.label(facility), info, dashed=dashed, facets=facets)
+
+        for operator, cls in (data.operators if data else []):
+            op_type = _style.OPERATOR_TYPES.get(cls or "", "provider")
+            edge_id = f"operated|{facility}|{operator}"
+            if operator not in self.nodes:
+                op_info = Info(kind=self.label(cls or str(IKZ.Provider)), title=self.label(operator),
+                               facts=[(self.t("operates"), self.label(facility))],
+                               quotes=self.quotes(operator), sources=self.sources(operator))
+                self.add_node(operator, op_type, self.label(operator), op_info, requires=[edge_id])
+            else:
+                node = self.nodes[operator]
+                if node.type != "town":
+                    node.requires.append(edge_id)
+                    node.info.facts.append((self.t("operates"), self.label(facility)))
+            info = Info(kind=self.label(str(IKZ.operatedBy)), title=f"{self.label(facility)} – {self.label(operator)}",
+                        facts=[(self.t("operator"), self.label(operator))],
+                        quotes=self.quotes(facility), sources=self.sources(facility))
+            self.add_edge(edge_id, facility, operator, "operated-by", EXISTING, info)
+
+    def add_office(self, town: str, office: str, entries) -> None:
+        edge_id = f"acting|{town}|{office}"
+        items = []
+        for cooperation, m in entries:
+            item = Info(kind=self.class_label(cooperation), title=self.label(cooperation),
+                        facts=[(self.t("status"), self.label(self.f.cooperations[cooperation].status, "?"))],
+                        quotes=self.quotes(m.iri) or self.quotes(cooperation),
+                        sources=self.sources(m.iri), facets=self.facets(cooperation))
+            items.append(item)
+        office_town = entries[0][1].office_town
+        info = Info(kind=self.label(str(IKZ.actingThrough)),
+                    title=f"{self.label(town)} – {self.t('acting_through')} – {self.label(office)}",
+                    facts=[(self.t("acting_through"), self.acting_note(entries[0][1]) or "")],
+                    items=items)
+        statuses = {self.status_group(c) for c, _ in entries}
+        self.add_edge(edge_id, town, office, "acting-through", EXISTING if EXISTING in statuses else PROPOSED,
+                      info, label=self.t("acting_through"))
+        if office not in self.nodes:
+            facts = []
+            if office_town:
+                facts.append((self.t("office_of"), self.label(office_town)))
+            facts.append((self.t("acts_for"), self.label(town)))
+            self.add_node(office, "office", self.label(office),
+                          Info(kind=self.label(str(IKZ.YouthWelfareOffice)), title=self.label(office), facts=facts,
+                               quotes=self.quotes(office), sources=self.sources(office)),
+                          requires=[edge_id])
+            if office_town and office_town in self.nodes:
+                unit_info = Info(kind=self.t("office_of"), title=f"{self.label(office)} – {self.label(office_town)}",
+                                 facts=[(self.t("office_of"), self.label(office_town))],
+                                 quotes=self.quotes(office), sources=self.sources(office))
+                self.add_edge(f"office|{office}|{office_town}", office, office_town, "office-of", EXISTING, unit_info)
+        else:
+            node = self.nodes[office]
+            node.requires.append(edge_id)
+            node.info.facts.append((self.t("acts_for"), self.label(town)))
+
+
+class _PartnersBuilder(_Builder):
+    def build(self) -> None:
+        selected = set(self.selected)
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for a, b, cooperation in self.f.pairs:
+            if cooperation in selected:
+                groups.setdefault((a, b, self.status_group(cooperation)), []).append(cooperation)
+        partners: dict[str, set[str]] = {}
+        cooperations_of: dict[str, set[str]] = {}
+        for (a, b, status), cooperations in groups.items():
+            partners.setdefault(a, set()).add(b)
+            partners.setdefault(b, set()).add(a)
+            for c in cooperations:
+                cooperations_of.setdefault(a, set()).add(c)
+                cooperations_of.setdefault(b, set()).add(c)
+
+        for town in self.f.towns:
+            n = len(cooperations_of.get(town, ()))
+            extra = [(self.t("cooperation"), self.t("cooperations_one") if n == 1 else self.t("cooperations_many", n=n))]
+            if partners.get(town):
+                extra.append((self.t("partner_towns"), ", ".join(sorted(self.label(p) for p in partners[town]))))
+            self.add_node(town, "town", self.label(town), self.town_info(town, extra))
+
+        for (a, b, status), cooperations in sorted(groups.items()):
+            cooperations = sorted(cooperations, key=lambda c: (self.label(c), c))
+            count = len(cooperations)
+            items = [self.cooperation_info(c, focus=(a, b)) for c in cooperations]
+            info = Info(
+                kind=self.label(str(IKZ.Cooperation)) + f" ({self.label(self.f.cooperations[cooperations[0]].status) if status == PROPOSED else self.label(_style.STATUS_EXISTING)})",
+                title=f"{self.label(a)} – {self.label(b)}: {shared(count, self.lang)}",
+                items=items,
+            )
+            self.add_edge(
+                f"pair|{a}|{b}|{status}", a, b, "partners", status, info,
+                width=_style.partner_width(count) if status == EXISTING else 1.5,
+                weight=count, label=str(count) if status == EXISTING else None,
+                count_label=status == EXISTING, curved=status == PROPOSED,
+            )
+
+
+def _select(facts: Facts, kind: str, area: str | None, facility_kind: str | None, include_proposed: bool) -> list[str]:
+    selected = []
+    for iri, c in sorted(facts.cooperations.items()):
+        if kind == "facilities" and not c.facilities:
+            continue
+        if c.status == str(STATUS.beendet):
+            continue
+        if not include_proposed and c.status != _style.STATUS_EXISTING:
+            continue
+        areas = list(c.areas) + [a for f in c.facilities for a in (facts.facilities[f].areas if f in facts.facilities else [])]
+        if area and not any(facts.is_under(a, area) for a in areas):
+            continue
+        kinds = [k for f in c.facilities for k in (facts.facilities[f].kinds if f in facts.facilities else [])]
+        if facility_kind and not any(facts.is_under(k, facility_kind) for k in kinds):
+            continue
+        selected.append(iri)
+    return selected
+
+
+def view_model(
+    store: ox.Store,
+    kind: str,
+    *,
+    lang: str = "de",
+    title: str | None = None,
+    service_area: str | None = None,
+    facility_kind: str | None = None,
+    include_proposed: bool = True,
+    layout: str = "geo",
+    seed: int = DEFAULT_SEED,
+    version: str | None = None,
+) -> ViewModel:
+    """Build the view ``kind`` (``facilities`` or ``partners``) of the graph in ``store``.
+
+    ``service_area`` / ``facility_kind`` keep only cooperation in that service area / using a
+    facility of that kind (narrower concepts included); they accept a concept IRI, its local
+    name (``Jugendschutzstelle``) or its German or English label. ``include_proposed=False``
+    leaves out cooperation that is not existing (proposed cooperation is drawn dashed).
+    ``layout`` is ``geo`` (towns at their coordinates) or ``force`` (seeded force layout).
+    ``version`` is shown in the footer (see :func:`graph.views.graph_version`).
+    """
+    if kind not in KINDS:
+        raise ViewError(f"unknown view {kind!r}", where="KIND", fix=f"use one of: {', '.join(KINDS)}")
+    if lang not in LANGS:
+        raise ViewError(f"unknown language {lang!r}", where="--lang", fix=f"use one of: {', '.join(LANGS)}")
+    if layout not in LAYOUTS:
+        raise ViewError(f"unknown layout {layout!r}", where="--layout", fix=f"use one of: {', '.join(LAYOUTS)}")
+    area = resolve_concept(store, SERVICE_AREA_SCHEME, service_area, "--service-area") if service_area else None
+    fkind = resolve_concept(store, FACILITY_KIND_SCHEME, facility_kind, "--facility-kind") if facility_kind else None
+
+    facts = Facts(store, lang)
+    if not facts.towns:
+        raise ViewError("the graph has no towns (ikz:Municipality)", fix="build the graph with `ikz build` first")
+    selected = _select(facts, kind, area, fkind, include_proposed)
+    builder = (_FacilitiesBuilder if kind == "facilities" else _PartnersBuilder)(facts, lang, selected)
+    builder.build()
+
+    nodes = sorted(builder.nodes.values(), key=lambda n: (_style.NODE_STYLES[n.type].order, n.label, n.id))
+    edges = sorted(builder.edges.values(), key=lambda e: (_style.EDGE_STYLES[e.type].order, e.id))
+    _place(nodes, edges, facts, layout, seed)
+
+    districts = sorted({facts.label(t.district) for t in facts.towns.values() if t.district})
+    base_title = t(f"title_{kind}", lang)
+    default_title = f"{base_title} – {', '.join(districts)}" if districts else base_title
+    subtitle = _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges)
+    documents = set(builder.documents)
+    as_of = facts.as_of(documents)
+    footer = Footer(
+        as_of=as_of,
+        as_of_display=_format_date(as_of, lang) if as_of else t("unknown_date", lang),
+        sources=sorted({facts.label(d) for d in documents}),
+        version=version or "",
+    )
+    return ViewModel(
+        kind=kind, lang=lang, title=title or default_title, subtitle=subtitle,
+        nodes=nodes, edges=edges,
+        legend=_legend(facts, nodes, edges, lang),
+        filters=_filters(facts, kind, nodes, edges, lang),
+        footer=footer,
+        settings={
+            "service_area": area, "facility_kind": fkind, "include_proposed": include_proposed,
+            "layout": layout, "seed": seed,
+            "width_base": _style.EDGE_WIDTH_BASE, "width_per": _style.EDGE_WIDTH_PER,
+        },
+    )
+
+
+def _format_date(iso: str, lang: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}.{month}.{year}" if lang == "de" else iso
+
+
+def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges) -> str:
+    parts = []
+    if area:
+        parts.append(f"{t('filter_area', lang)}: {facts.label(area)}")
+    if fkind:
+        parts.append(f"{t('filter_kind', lang)}: {facts.label(fkind)}")
+    if not include_proposed:
+        parts.append(t("without_proposed", lang))
+    elif any(e.dashes for e in edges):
+        parts.append(t("with_proposed", lang))
+    if kind == "partners":
+        parts.append(t("width_note", lang))
+    parts.append(t("layout_geo", lang) if layout == "geo" else t("layout_force", lang, seed=seed))
+    return " · ".join(parts)
+
+
+def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed: int) -> None:
+    boxes = {n.id: _layout.box(n.label, n.size, n.font_size, n.label_width) for n in nodes}
+    ids = [n.id for n in nodes]
+    if layout == "geo":
+        points = {n.id: facts.towns[n.id].point for n in nodes
+                  if n.type == "town" and n.id in facts.towns and facts.towns[n.id].point}
+        neighbours: dict[str, list[str]] = {}
+        for e in edges:
+            neighbours.setdefault(e.source, []).append(e.target)
+            neighbours.setdefault(e.target, []).append(e.source)
+        positions = _layout.geo_layout(ids, {k: sorted(set(v)) for k, v in neighbours.items()},
+                                       _layout.project(points), boxes)
+    else:
+        positions = _layout.force_layout(ids, [(e.source, e.target, float(e.weight)) for e in edges], boxes, seed)
+    for n in nodes:
+        n.x, n.y = (int(v) for v in positions.get(n.id, (0, 0)))
+
+
+def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str) -> list[LegendEntry]:
+    entries: list[LegendEntry] = []
+    for node_type in sorted({n.type for n in nodes}, key=lambda k: _style.NODE_STYLES[k].order):
+        st = _style.NODE_STYLES[node_type]
+        entries.append(LegendEntry("node", node_type, facts.label(st.legend), st.shape, st.color, st.border))
+    for edge_type in sorted({e.type for e in edges}, key=lambda k: _style.EDGE_STYLES[k].order):
+        st = _style.EDGE_STYLES[edge_type]
+        label = facts.label(st.legend) if st.legend else t(st.label_key or edge_type, lang)
+        note = t("width_note", lang) if edge_type == "partners" else None
+        if any(e.type == edge_type and not e.dashes for e in edges):
+            status = f" ({facts.label(_style.STATUS_EXISTING)})" if any(e.dashes for e in edges) else ""
+            entries.append(LegendEntry("edge", edge_type, label + status, color=st.color, width=min(st.width, 4),
+                                       arrows=st.arrows, note=note))
+    if any(e.dashes for e in edges):
+        entries.append(LegendEntry("edge", "proposed", facts.label(_style.STATUS_PROPOSED),
+                                   color=_style.PROPOSED_COLOR, dashes=True, width=2))
+    return entries
+
+
+def _filters(facts: Facts, kind: str, nodes: list[Node], edges: list[Edge], lang: str) -> list[FilterGroup]:
+    def values(facet: str) -> list[str]:
+        found: set[str] = set()
+        for n in nodes:
+            found.update(n.facets.get(facet, []))
+        for e in edges:
+            found.update(e.facets.get(facet, []))
+            for item in e.info.items if e.info else []:
+                found.update(item.facets.get(facet, []))
+        return sorted(found, key=lambda v: (facts.label(v) if v.startswith("http") else v))
+
+    groups = []
+    if kind == "facilities":
+        kinds = values("kind")
+        if len(kinds) >= 2:
+            groups.append(FilterGroup("kind", facts.label(FACILITY_KIND_SCHEME_KIND, t("filter_kind", lang)),
+                                      [FilterOption(v, facts.label(v)) for v in kinds]))
+    else:
+        areas = values("area")
+        if len(areas) >= 2:
+            groups.append(FilterGroup("area", facts.label(SERVICE_AREA_KIND, t("filter_area", lang)),
+                                      [FilterOption(v, facts.label(v)) for v in areas]))
+    statuses = values("status")
+    if PROPOSED in statuses:
+        labels = {EXISTING: facts.label(_style.STATUS_EXISTING), PROPOSED: facts.label(_style.STATUS_PROPOSED)}
+        groups.append(FilterGroup("status", facts.label(str(IKZ.CooperationStatus), t("status", lang)),
+                                  [FilterOption(v, labels[v]) for v in (EXISTING, PROPOSED) if v in statuses]))
+    return groups
+
+
+#: Ontology classes naming the filter groups.
+FACILITY_KIND_SCHEME_KIND = str(IKZ.FacilityKind)
+SERVICE_AREA_KIND = str(IKZ.ServiceArea)

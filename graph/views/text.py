@@ -1,0 +1,109 @@
+"""UI texts of the network views, German first, English available."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    # titles
+    "title_facilities": {"de": "Gemeinsam genutzte Einrichtungen", "en": "Shared facilities"},
+    "title_partners": {"de": "Zusammenarbeit der Kommunen", "en": "Cooperation between towns"},
+    "hint": {
+        "de": "Maus über Punkte und Linien: was sie sind und welcher Satz welcher Quelle sie belegt. Klick zeigt die Details rechts.",
+        "en": "Hover over points and lines to see what they are and which sentence of which source backs them. Click to show the details on the right.",
+    },
+    # filters in the subtitle
+    "filter_area": {"de": "Aufgabengebiet", "en": "Service area"},
+    "filter_kind": {"de": "Einrichtungsart", "en": "Facility kind"},
+    "without_proposed": {"de": "ohne vorgeschlagene Kooperationen", "en": "without proposed cooperation"},
+    "with_proposed": {"de": "vorgeschlagene Kooperationen gestrichelt", "en": "proposed cooperation dashed"},
+    "layout_geo": {"de": "Lage nach Ortsmittelpunkten", "en": "positions from town centres"},
+    "layout_force": {"de": "Kräfte-Layout (Startwert {seed})", "en": "force layout (seed {seed})"},
+    # controls
+    "search": {"de": "Suche", "en": "Search"},
+    "search_placeholder": {"de": "Kommune oder Einrichtung …", "en": "Town or facility …"},
+    "search_button": {"de": "Finden", "en": "Find"},
+    "not_found": {"de": "Nicht gefunden: ", "en": "Not found: "},
+    "hidden_by_filter": {"de": "Durch Filter ausgeblendet: ", "en": "Hidden by a filter: "},
+    "filters": {"de": "Filter", "en": "Filters"},
+    "status": {"de": "Status", "en": "Status"},
+    "legend": {"de": "Legende", "en": "Legend"},
+    "details": {"de": "Details", "en": "Details"},
+    "details_hint": {
+        "de": "Einen Punkt oder eine Linie anklicken oder oben suchen.",
+        "en": "Click a point or a line, or search above.",
+    },
+    "png": {"de": "PNG", "en": "PNG"},
+    "png_title": {"de": "Aktuelles Bild als PNG herunterladen", "en": "Download the current picture as PNG"},
+    "reset": {"de": "Ansicht zurücksetzen", "en": "Reset view"},
+    "reset_title": {"de": "Alle Punkte an ihren Platz, ganzes Bild zeigen", "en": "Put every point back and show the whole picture"},
+    "network_label": {"de": "Netzwerkbild", "en": "Network picture"},
+    "noscript": {
+        "de": "Dieses Bild braucht JavaScript. Die Datei lädt nichts aus dem Internet.",
+        "en": "This picture needs JavaScript. The file loads nothing from the internet.",
+    },
+    # footer
+    "as_of": {"de": "Stand", "en": "As of"},
+    "as_of_note": {"de": "jüngstes Datum der Quellen", "en": "latest date of the sources"},
+    "unknown_date": {"de": "unbekannt", "en": "unknown"},
+    "sources": {"de": "Quellen", "en": "Sources"},
+    "version": {"de": "Version", "en": "Version"},
+    # tooltip parts
+    "quote_line": {"de": "Zeile", "en": "line"},
+    "evidence": {"de": "Belege", "en": "Evidence"},
+    "derived_from": {"de": "Quellen", "en": "Sources"},
+    "ags": {"de": "AGS", "en": "AGS"},
+    "district": {"de": "Kreis", "en": "District"},
+    "office": {"de": "Jugendamt", "en": "Youth welfare office"},
+    "no_own_office": {"de": "kein eigenes", "en": "none of its own"},
+    "acting_through": {"de": "vertreten durch", "en": "acting through"},
+    "acts_for": {"de": "handelt für", "en": "acts for"},
+    "office_of": {"de": "Jugendamt von", "en": "office of"},
+    "facility_kind": {"de": "Einrichtungsart", "en": "Facility kind"},
+    "operator": {"de": "Träger", "en": "Operator"},
+    "operator_unknown": {"de": "unbekannt (keine Quelle nennt ihn)", "en": "unknown (no source names it)"},
+    "operates": {"de": "Träger von", "en": "Operates"},
+    "service_area": {"de": "Aufgabengebiet", "en": "Service area"},
+    "legal_form": {"de": "Rechtsform", "en": "Legal form"},
+    "cooperation": {"de": "Kooperation", "en": "Cooperation"},
+    "cooperation_kind": {"de": "Art", "en": "Kind"},
+    "role": {"de": "Rolle", "en": "Role"},
+    "used_by": {"de": "genutzt von", "en": "used by"},
+    "uses": {"de": "nutzt", "en": "uses"},
+    "partners": {"de": "Partner", "en": "Partners"},
+    "partner_towns": {"de": "Partnerkommunen", "en": "Partner towns"},
+    "facility": {"de": "Einrichtung", "en": "Facility"},
+    "shared_one": {"de": "1 gemeinsame Kooperation", "en": "1 shared cooperation"},
+    "shared_many": {"de": "{n} gemeinsame Kooperationen", "en": "{n} shared cooperations"},
+    "cooperations_one": {"de": "1 Kooperation", "en": "1 cooperation"},
+    "cooperations_many": {"de": "{n} Kooperationen", "en": "{n} cooperations"},
+    "facilities_count": {"de": "Einrichtungen", "en": "Facilities"},
+    "width_note": {"de": "Linienbreite = Zahl gemeinsamer Kooperationen", "en": "line width = number of shared cooperations"},
+    "written": {"de": "geschrieben nach", "en": "written to"},
+    "summary": {"de": "{nodes} Knoten, {edges} Linien", "en": "{nodes} nodes, {edges} lines"},
+}
+
+LANGS = ("de", "en")
+
+#: Texts the page's script needs (tooltips, messages), passed to it as JSON.
+SCRIPT_KEYS = (
+    "quote_line", "evidence", "derived_from", "not_found", "hidden_by_filter", "details_hint",
+    "shared_one", "shared_many", "as_of", "sources", "version", "legend",
+)
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The UI text ``key`` in ``lang`` (German when missing), with ``{name}`` filled in.
+
+    >>> t("shared_many", "en", n=3)
+    '3 shared cooperations'
+    """
+    text = TEXT[key].get(lang) or TEXT[key]["de"]
+    return text.format(**values) if values else text
+
+
+def shared(count: int, lang: str) -> str:
+    """'1 gemeinsame Kooperation' / '3 gemeinsame Kooperationen'."""
+    return t("shared_one", lang) if count == 1 else t("shared_many", lang, n=count)
+
+
+def script_texts(lang: str) -> dict[str, str]:
+    return {key: t(key, lang) for key in SCRIPT_KEYS}
