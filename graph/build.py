@@ -12,9 +12,9 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +23,13 @@ import pyoxigraph as ox
 from . import __version__
 from .errors import SourceDataError, ValidationError
 from .load import SourceFile, parse_turtle
-from .namespace import IKZ, OWN_VOCABULARIES, base_iri as resolve_base
+from .namespace import base_iri as resolve_base
 from .project import OPTIONAL_LAYERS, Project, find_project
 from .quotes import check_quotes
 from .rdfterms import to_rdflib_graph
 from .reference import load_register
+from .shacl_sparql import validate_store
+from .sparql_text import bind_values
 from .validate import Report, load_shapes, validate_graph
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -36,16 +38,24 @@ OUTPUT_FILES = ("ikz.ttl", "ikz.nt", "ikz.jsonld", "summary.json")
 
 @dataclass
 class LoadedGraph:
-    """Ontology and data triples of a project, checked, with where each node comes from."""
+    """A project's ontology and data in an in-memory Oxigraph store, checked, with the parsed
+    small files kept to point at file:line in messages."""
 
     project: Project
     base: str
-    triples: list
+    store: ox.Store
     sources: list[SourceFile] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
+    big_files: list[Path] = field(default_factory=list)
     _defined_in: dict = field(default_factory=dict, repr=False)
-    #: What SHACL validates: ontology, Turtle data and the register rows the data refers to.
-    shacl_scope: list = field(default_factory=list, repr=False)
+
+    @property
+    def triples(self) -> list:
+        """All triples (for small graphs; large ones are better queried in ``store``)."""
+        return [q.triple for q in self.store]
+
+    def __len__(self) -> int:
+        return len(self.store)
 
     def where(self, iri: str) -> str:
         """``file:line`` where the node ``iri`` is described (or first mentioned).
@@ -61,14 +71,24 @@ class LoadedGraph:
             line = candidate.locate(iri)
             if line:
                 return f"{candidate.display}:{line}"
+        for path in self.big_files:
+            line = _grep_line(path, iri)
+            if line:
+                return f"{self.project.relative(path)}:{line}"
         return f"<{iri}>"
 
     def rdflib_graph(self):
-        """The triples as an rdflib graph with the project's prefixes bound."""
-        graph = to_rdflib_graph(self.triples)
+        """The graph as an rdflib graph with the project's prefixes bound."""
+        graph = to_rdflib_graph(q.triple for q in self.store)
         for prefix, namespace in self.prefixes.items():
             graph.bind(prefix, namespace, override=True, replace=True)
         return graph
+
+    def select(self, name: str, bindings: dict | None = None):
+        """Run a build query (``graph/checks/NAME.rq``) on the store."""
+        text = (CHECKS / f"{name}.rq").read_text(encoding="utf-8")
+        text = bind_values(text, {k: v.n3() for k, v in (bindings or {}).items()})
+        return self.store.query(text, prefixes=self.prefixes)
 
 
 @dataclass
@@ -81,61 +101,88 @@ class BuildResult:
     output: Path | None = None
 
 
-def load_project(project: Project | None = None, base: str | None = None, layers=()) -> LoadedGraph:
+def _grep_line(path: Path, iri: str) -> int | None:
+    needle = f"<{iri}>".encode()
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if needle in line:
+                return number
+    return None
+
+
+def load_project(project: Project | None = None, base: str | None = None, layers=(), extra_data=(),
+                 progress=None) -> LoadedGraph:
     """Parse and check a project's ontology, registers and data; quotes get their positions.
 
     Raises :class:`~graph.errors.SourceDataError` (with file:line and a fix) on malformed
-    Turtle, unknown vocabulary terms, unknown municipality keys, references to nodes defined
-    nowhere, and quotes not found in their source text.
+    Turtle, unknown vocabulary terms, unknown municipality keys, references to nodes described
+    nowhere, blank nodes, and quotes not found in their source text. ``extra_data`` are further
+    folders of ``*.ttl``/``*.nt`` (e.g. synthetic benchmark data); ``progress(message)`` is
+    called at each step.
     """
     project = project or find_project()
     base = resolve_base(base)
-    loaded = LoadedGraph(project, base, [])
-    ontology_triples: list = []
-    for path in project.ontology_files():
-        triples, source = parse_turtle(path, base, project.relative(path))
-        ontology_triples += triples
-        loaded.sources.append(source)
-        loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
-    registers = []
+    say = progress or (lambda message: None)
     unknown = [layer for layer in layers if layer not in OPTIONAL_LAYERS]
     if unknown:
         raise SourceDataError(f"unknown data layer {unknown[0]!r}", fix=f"use one of: {', '.join(OPTIONAL_LAYERS)}")
-    for path in project.register_files(layers):
-        register = load_register(path, base, project.relative(path))
-        registers.append(register)
-        for ags, line in register.lines.items():
-            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
-    data_triples: list = []
-    for path in project.data_files(layers):
+    store = ox.Store()
+    loaded = LoadedGraph(project, base, store)
+    declared: set[str] = set()
+    say("ontology")
+    for path in project.ontology_files():
         triples, source = parse_turtle(path, base, project.relative(path))
-        data_triples += triples
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        declared |= {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
         loaded.sources.append(source)
-    loaded.triples = ontology_triples + [t for r in registers for t in r.triples] + data_triples
-    loaded.shacl_scope = ontology_triples + data_triples + _referenced_register_triples(registers, data_triples)
-    _check_vocabulary(loaded, ontology_triples, data_triples)
-    _check_municipality_keys(loaded, registers, data_triples)
-    _check_references(loaded)
-    loaded.triples += check_quotes(loaded.triples, project.data_dir, loaded.where)
-    loaded.prefixes.update({"ikzsh": "https://w3id.org/ikz/shapes#"})
+        loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
     for name, namespace in _data_prefixes(base).items():
         loaded.prefixes.setdefault(name, namespace)
+    loaded.prefixes.setdefault("ikzsh", "https://w3id.org/ikz/shapes#")
+    for path in project.register_files(layers):
+        say(f"register {project.relative(path)}")
+        register = load_register(path, base, project.relative(path))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in register.triples)
+        for ags, line in register.lines.items():
+            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
+    extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
+    for path in project.data_files(layers) + extra_files:
+        display = project.relative(path)
+        say(f"data {display}")
+        if path.stat().st_size <= SMALL_FILE:
+            triples, source = parse_turtle(path, base, display)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            loaded.sources.append(source)
+        else:
+            _bulk_load(store, path, base, display)
+            loaded.big_files.append(path)
+    say("checks")
+    _check_blank_nodes(loaded)
+    _check_vocabulary(loaded, declared)
+    _check_municipality_keys(loaded)
+    _check_references(loaded)
+    say("quotes")
+    rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
+    positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in positions)
     return loaded
 
 
-def _referenced_register_triples(registers: list, data: list) -> list:
-    """The register rows (municipalities, their geometry and population, districts) that the
-    Turtle data refers to. Registers are checked row by row by their loader; SHACL sees the
-    rows the data uses, so validation does not grow with the national register."""
-    mentioned = {t.object.value for t in data if isinstance(t.object, ox.NamedNode)}
-    mentioned |= {t.subject.value for t in data}
-    keep = []
-    for register in registers:
-        for t in register.triples:
-            subject = t.subject.value
-            if subject in mentioned or subject.rsplit("/", 1)[0] in mentioned or subject.rsplit("/", 2)[0] in mentioned:
-                keep.append(t)
-    return keep
+#: Files up to this size are parsed in Python (to point at lines in messages); larger ones are
+#: bulk-loaded by Oxigraph directly.
+SMALL_FILE = 4 * 1024 * 1024
+CHECKS = Path(__file__).parent / "checks"
+
+
+def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
+    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=base)
+    except SyntaxError as error:
+        line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
+        detail = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", str(error.msg or error))
+        raise SourceDataError(f"syntax error: {detail}", where=f"{display}:{line}:{column}" if line else display,
+                              fix="correct the file at that place") from None
 
 
 def _data_prefixes(base: str) -> dict[str, str]:
@@ -144,60 +191,74 @@ def _data_prefixes(base: str) -> dict[str, str]:
     return data_prefixes(base)
 
 
-def _check_vocabulary(loaded: LoadedGraph, ontology: list, data: list) -> None:
-    """Every term of our own vocabularies used in data must be declared in ontology/."""
-    declared = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
-    for t in data:
-        for term in (t.predicate, t.object, t.subject):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(OWN_VOCABULARIES) and term.value not in declared:
-                guess = difflib.get_close_matches(term.value, sorted(declared), n=1, cutoff=0.8)
-                where = next((s.where(term.value) for s in loaded.sources if s.locate(term.value)), f"<{term.value}>")
-                raise SourceDataError(
-                    f"unknown vocabulary term <{term.value}>: it is not declared in ontology/",
-                    where=where,
-                    fix=(f"did you mean <{guess[0]}>?" if guess else "use a term of ontology/ikz.ttl or ontology/concepts.ttl, or declare the new term there"),
-                )
+def _check_blank_nodes(loaded: LoadedGraph) -> None:
+    """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones."""
+    if loaded.big_files and bool(loaded.select("blank-nodes")):
+        for path in loaded.big_files:
+            with open(path, "rb") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if b"_:" in line or re.search(rb"\[\s*[^\]]*\]", line.split(b'"')[0]):
+                        raise SourceDataError("blank node in a data file", where=f"{loaded.project.relative(path)}:{number}",
+                                              fix="give the node an IRI so it can be cited and builds stay byte-identical")
 
 
-def _check_municipality_keys(loaded: LoadedGraph, registers: list, data: list) -> None:
-    known = {ags for r in registers for ags in r.municipalities}
+def _check_vocabulary(loaded: LoadedGraph, declared: set[str]) -> None:
+    """Every term of our own vocabularies the graph uses must be declared in ontology/."""
+    used = sorted(s["term"].value for s in loaded.select("vocabulary-terms"))
+    for term in used:
+        if term not in declared:
+            guess = difflib.get_close_matches(term, sorted(declared), n=1, cutoff=0.8)
+            raise SourceDataError(
+                f"unknown vocabulary term <{term}>: it is not declared in ontology/",
+                where=loaded.where(term),
+                fix=(f"did you mean <{guess[0]}>?" if guess else "use a term of ontology/ikz.ttl or ontology/concepts.ttl, or declare the new term there"),
+            )
+
+
+def _check_municipality_keys(loaded: LoadedGraph) -> None:
     prefix = loaded.base + "municipality/"
-    for t in data:
-        for term in (t.subject, t.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(prefix):
-                key = term.value[len(prefix):].split("/", 1)[0]
-                if key not in known:
-                    where = next((s.where(term.value) for s in loaded.sources if s.locate(term.value)), f"<{term.value}>")
-                    raise SourceDataError(
-                        f"unknown municipality key {key!r}: no municipality with this AGS in data/reference/",
-                        where=where,
-                        fix="check the 8-digit AGS (e.g. 05954004 for Breckerfeld) or add the municipality to a register in data/reference/",
-                    )
+    for s in loaded.select("unknown-municipalities", {"prefix": ox_literal(prefix)}):
+        key = s["node"].value[len(prefix):]
+        raise SourceDataError(
+            f"unknown municipality key {key!r}: no municipality with this AGS in data/reference/",
+            where=loaded.where(s["node"].value),
+            fix="check the 8-digit AGS (e.g. 05954004 for Breckerfeld) or add the municipality to a register in data/reference/",
+        )
 
 
 def _check_references(loaded: LoadedGraph) -> None:
     """A node under the base IRI that is referred to must be described somewhere."""
-    subjects = {t.subject.value for t in loaded.triples if isinstance(t.subject, ox.NamedNode)}
-    for t in loaded.triples:
-        o = t.object
-        if isinstance(o, ox.NamedNode) and o.value.startswith(loaded.base) and o.value not in subjects:
-            where = next((s.where(o.value) for s in loaded.sources if s.locate(o.value)), loaded.where(t.subject.value))
-            local = o.value[len(loaded.base):]
-            guess = difflib.get_close_matches(o.value, sorted(subjects), n=1, cutoff=0.85)
-            raise SourceDataError(
-                f"<{local}> is referred to but described nowhere (no triple has it as subject)",
-                where=where,
-                fix=(f"did you mean <{guess[0][len(loaded.base):]}>?" if guess else f"describe <{local}> in a data file or correct the reference"),
-            )
+    for s in loaded.select("dangling-references", {"base": ox_literal(loaded.base)}):
+        node = s["node"].value
+        local = node[len(loaded.base):]
+        siblings = [x["subject"].value for x in loaded.select("siblings", {"stem": ox_literal(node.rsplit("/", 1)[0] + "/")})]
+        guess = difflib.get_close_matches(node, siblings, n=1, cutoff=0.85)
+        raise SourceDataError(
+            f"<{local}> is referred to but described nowhere (no triple has it as subject)",
+            where=_first_known(loaded.where(node), loaded.where(s["subject"].value)),
+            fix=(f"did you mean <{guess[0][len(loaded.base):]}>?" if guess else f"describe <{local}> in a data file or correct the reference"),
+        )
 
 
-def validate_project(loaded: LoadedGraph) -> Report:
-    """Validate a loaded project with ``ontology/shapes.ttl``."""
+def _first_known(*places: str) -> str:
+    return next((p for p in places if not p.startswith("<")), places[-1])
+
+
+def ox_literal(text: str):
+    from rdflib import Literal
+
+    return Literal(text)
+
+
+def validate_project(loaded: LoadedGraph, validator: str = "sparql") -> Report:
+    """Validate a loaded project with ``ontology/shapes.ttl``: by default with the SPARQL
+    validator on the store (scales to millions of triples), or with pyshacl (the reference)."""
     shapes = load_shapes(loaded.project.shapes_file)
-    graph = to_rdflib_graph(loaded.shacl_scope or loaded.triples)
-    for prefix, namespace in loaded.prefixes.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return validate_graph(graph, shapes, where=loaded.where)
+    if validator == "pyshacl":
+        return validate_graph(loaded.rdflib_graph(), shapes, where=loaded.where)
+    if validator != "sparql":
+        raise SourceDataError(f"unknown validator {validator!r}", fix="use sparql or pyshacl")
+    return validate_store(loaded.store, shapes, loaded.prefixes, where=loaded.where)
 
 
 class DataCheckError(ValidationError):
@@ -215,9 +276,7 @@ def check_violations(loaded: LoadedGraph) -> list:
     from .query import GraphQuery, OxigraphEngine, project_prefixes
     from .questions import load_library
 
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in set(loaded.triples))
-    gq = GraphQuery(loaded.project, OxigraphEngine(store, project_prefixes(loaded.project, loaded.base)), loaded.base)
+    gq = GraphQuery(loaded.project, OxigraphEngine(loaded.store, project_prefixes(loaded.project, loaded.base)), loaded.base)
     failures = []
     for question in load_library(loaded.project).values():
         if question.is_violation_check:
@@ -240,27 +299,16 @@ def _violations_message(loaded: LoadedGraph, failures: list) -> str:
 
 def summarize(loaded: LoadedGraph) -> dict:
     """Counts by class, by source document and in total (deterministic)."""
-    types = Counter(t.object.value for t in set(loaded.triples) if t.predicate == RDF_TYPE)
-    ontology_subjects = {t.subject for t in loaded.triples if t.subject.value.startswith(OWN_VOCABULARIES)}
-    quoted = Counter()
-    titles = {}
-    for t in loaded.triples:
-        if t.predicate.value == "http://www.w3.org/ns/prov#wasQuotedFrom":
-            quoted[t.object.value] += 1
-        if t.predicate.value == "http://purl.org/dc/terms/title" and getattr(t.object, "language", None) in ("de", None):
-            titles.setdefault(t.subject.value, t.object.value)
-    documents = sorted(
-        s.value for s, in {(t.subject,) for t in loaded.triples if t.predicate == RDF_TYPE and t.object.value == str(IKZ.SourceDocument)}
-    )
+    classes = {s["class"].value: int(s["n"].value) for s in loaded.select("class-counts")}
+    sources = [{"iri": s["document"].value, "title": s["label"].value if s["label"] else "",
+                "quotes": int(s["quotes"].value)} for s in loaded.select("sources")]
     return {
         "ikz_graph_version": __version__,
         "base_iri": loaded.base,
-        "triples": len(set(loaded.triples)),
-        "classes": {_short(c, loaded.prefixes): n for c, n in sorted(types.items()) if not c.startswith("http://www.w3.org/2002/07/owl#")},
-        "vocabulary_terms": len(ontology_subjects),
-        "sources": [
-            {"iri": d, "title": titles.get(d, ""), "quotes": quoted.get(d, 0)} for d in documents
-        ],
+        "triples": len(loaded.store),
+        "classes": {_short(c, loaded.prefixes): n for c, n in sorted(classes.items())
+                    if not c.startswith("http://www.w3.org/2002/07/owl#")},
+        "sources": sources,
     }
 
 
@@ -276,20 +324,36 @@ def _sort_key(t):
     return (t.subject.value, t.predicate != RDF_TYPE, t.predicate.value, str(t.object))
 
 
+#: Up to this many triples the output is sorted (readable, and independent of file order);
+#: larger graphs are written in the store's order, which is the same for the same input.
+SORTED_OUTPUT_LIMIT = 500_000
+
+
 def serialize(loaded: LoadedGraph, directory: Path) -> dict[str, str]:
     """Write the graph as Turtle, N-Triples and JSON-LD into ``directory``; return digests."""
-    triples = sorted(set(loaded.triples), key=_sort_key)
     prefixes = dict(sorted(loaded.prefixes.items()))
+    if len(loaded.store) <= SORTED_OUTPUT_LIMIT:
+        source = sorted((q.triple for q in loaded.store), key=_sort_key)
+        write = lambda path, fmt, **kw: ox.serialize(source, output=str(path), format=fmt, **kw)  # noqa: E731
+    else:
+        write = lambda path, fmt, **kw: loaded.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
     digests = {}
     for name, fmt, kwargs in (
         ("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}),
         ("ikz.nt", ox.RdfFormat.N_TRIPLES, {}),
         ("ikz.jsonld", ox.RdfFormat.JSON_LD, {}),
     ):
-        data = ox.serialize(triples, format=fmt, **kwargs)
-        (directory / name).write_bytes(data)
-        digests[name] = hashlib.sha256(data).hexdigest()
+        write(directory / name, fmt, **kwargs)
+        digests[name] = _sha256(directory / name)
     return digests
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def build(
@@ -297,6 +361,9 @@ def build(
     output: str | os.PathLike | None = None,
     base: str | None = None,
     layers=(),
+    extra_data=(),
+    validator: str = "sparql",
+    progress=None,
 ) -> BuildResult:
     """Load, check, validate and write the graph; return the result.
 
@@ -305,14 +372,17 @@ def build(
     """
     if not isinstance(project, Project):
         project = find_project(project)
-    loaded = load_project(project, base, layers)
-    report = validate_project(loaded)
+    say = progress or (lambda message: None)
+    loaded = load_project(project, base, layers, extra_data, progress=say)
+    say("validation")
+    report = validate_project(loaded, validator)
     if not report.conforms:
         raise ValidationError(
             f"the graph does not conform to the shapes ({len(report.results)} result(s)):\n" + report.format("en"),
             report=report,
             fix="correct the data at the places named above; `ikz validate` shows the report in German",
         )
+    say("data checks")
     failures = check_violations(loaded)
     if failures:
         raise DataCheckError(
@@ -322,6 +392,7 @@ def build(
     summary = summarize(loaded)
     summary["data_checks_passed"] = violation_checks(project)
     output = Path(output) if output else project.default_output
+    say("writing")
     with _atomic_directory(output) as staging:
         summary["files"] = serialize(loaded, staging)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,6 +7,7 @@ differently in different copies). It must occur exactly once, so that its place 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -20,9 +21,6 @@ from .namespace import IKZ, OA
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-QUOTED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasQuotedFrom")
-EXACT = ox.NamedNode(OA.exact)
-TEXT_FILE = ox.NamedNode(IKZ.textFile)
 _WS = re.compile(r"\s+")
 
 
@@ -40,20 +38,32 @@ class NormalizedText:
 
     def __init__(self, text: str):
         self.text = text
-        chars: list[str] = []
-        origin: list[int] = []
-        for match in re.finditer(r"\s+|\S", text):
-            chars.append(" " if match.group().isspace() else match.group())
-            origin.append(match.start())
-        self.normal = "".join(chars)
-        self.origin = origin + [len(text)]
+        pieces: list[str] = []
+        self._normal_at: list[int] = []  # breakpoints: normalized offset ...
+        self._original_at: list[int] = []  # ... and the original offset it stands for
+        normal = last = 0
+        for match in _WS.finditer(text):
+            pieces.append(text[last:match.start()])
+            normal += match.start() - last
+            last = match.end()
+            pieces.append(" ")
+            if match.group() != " ":  # a run that shrinks (or a newline/tab): a breakpoint
+                self._normal_at += [normal, normal + 1]
+                self._original_at += [match.start(), match.end()]
+            normal += 1
+        pieces.append(text[last:])
+        self.normal = "".join(pieces)
+
+    def _original(self, offset: int) -> int:
+        i = bisect.bisect_right(self._normal_at, offset) - 1
+        return offset if i < 0 else self._original_at[i] + (offset - self._normal_at[i])
 
     def find_all(self, quote: str) -> list[Position]:
         needle = normalize(quote)
         found, start = [], self.normal.find(needle)
         while needle and start != -1:
-            first = self.origin[start]
-            last = self.origin[start + len(needle) - 1] + 1
+            first = self._original(start)
+            last = self._original(start + len(needle) - 1) + 1
             found.append(Position(first, last, self.text.count("\n", 0, first) + 1))
             start = self.normal.find(needle, start + 1)
         return found
@@ -74,45 +84,36 @@ def normalize(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def check_quotes(triples, data_dir: Path, where) -> list:
-    """Check every quote in ``triples``; return the triples that record their positions.
+def check_quotes(rows, data_dirs, where) -> list:
+    """Check quotes; return the triples that record their positions.
 
-    ``where(iri)`` gives ``file:line`` of a node for messages; ``data_dir`` is where the
-    documents' ``ikz:textFile`` paths start.
+    ``rows`` are ``(quote, exact, document, text_file)`` pyoxigraph terms (text_file may be
+    None: an external document, nothing local to check). ``data_dirs`` are the folders where
+    ``ikz:textFile`` paths may start (``data/`` first); ``where(iri)`` locates nodes for messages.
     """
-    exact: dict = {}
-    quoted_from: dict = {}
-    text_file: dict = {}
-    for t in triples:
-        if t.predicate == EXACT:
-            exact.setdefault(t.subject, []).append(t.object)
-        elif t.predicate == QUOTED_FROM:
-            quoted_from.setdefault(t.subject, []).append(t.object)
-        elif t.predicate == TEXT_FILE:
-            text_file[t.subject] = t.object.value
+    roots = [Path(data_dirs)] if isinstance(data_dirs, (str, Path)) else [Path(d) for d in data_dirs]
     texts: dict = {}
     added: list = []
-    for quote in sorted(exact, key=lambda n: n.value):
-        if len(exact[quote]) != 1 or len(quoted_from.get(quote, [])) != 1:
-            continue  # the shapes report quotes without exactly one text and one document
-        document = quoted_from[quote][0]
-        if document not in text_file:
-            continue  # an external document: nothing local to check against
+    integer = ox.NamedNode(_XSD + "integer")
+    non_negative = ox.NamedNode(_XSD + "nonNegativeInteger")
+    for quote, exact, document, text_file in rows:
+        if text_file is None:
+            continue
+        name = text_file.value
         if document not in texts:
-            path = data_dir / text_file[document]
+            path = next((root / name for root in roots if (root / name).is_file()), roots[0] / name)
             if not path.is_file():
                 raise SourceDataError(
-                    f"source text {text_file[document]!r} of <{document.value}> is missing",
+                    f"source text {name!r} of <{document.value}> is missing",
                     where=where(document.value),
-                    fix=f"put the document's text at data/{text_file[document]} or correct ikz:textFile",
+                    fix=f"put the document's text at data/{name} or correct ikz:textFile",
                 )
-            texts[document] = NormalizedText(read_text(path, f"data/{text_file[document]}"))
-        text = texts[document]
-        found = text.find_all(exact[quote][0].value)
+            texts[document] = (NormalizedText(read_text(path, f"data/{name}")), f"data/{name}")
+        text, doc_name = texts[document]
+        found = text.find_all(exact.value)
         if len(found) != 1:
-            doc_name = f"data/{text_file[document]}"
             if not found:
-                nearest = text.nearest(exact[quote][0].value)
+                nearest = text.nearest(exact.value)
                 hint = f"; the closest passage there is: {nearest!r}" if nearest else ""
                 raise QuoteError(
                     f"quote <{quote.value}> does not occur verbatim in {doc_name}{hint}",
@@ -128,8 +129,8 @@ def check_quotes(triples, data_dir: Path, where) -> list:
         position = found[0]
         added += [
             ox.Triple(quote, RDF_TYPE, ox.NamedNode(OA.TextPositionSelector)),
-            ox.Triple(quote, ox.NamedNode(OA.start), ox.Literal(str(position.start), datatype=ox.NamedNode(_XSD + "nonNegativeInteger"))),
-            ox.Triple(quote, ox.NamedNode(OA.end), ox.Literal(str(position.end), datatype=ox.NamedNode(_XSD + "nonNegativeInteger"))),
-            ox.Triple(quote, ox.NamedNode(IKZ.line), ox.Literal(str(position.line), datatype=ox.NamedNode(_XSD + "integer"))),
+            ox.Triple(quote, ox.NamedNode(OA.start), ox.Literal(str(position.start), datatype=non_negative)),
+            ox.Triple(quote, ox.NamedNode(OA.end), ox.Literal(str(position.end), datatype=non_negative)),
+            ox.Triple(quote, ox.NamedNode(IKZ.line), ox.Literal(str(position.line), datatype=integer)),
         ]
     return added
