@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,18 +140,22 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     for name, namespace in _data_prefixes(base).items():
         loaded.prefixes.setdefault(name, namespace)
     loaded.prefixes.setdefault("ikzsh", "https://w3id.org/ikz/shapes#")
+    registers = []
     for path in project.register_files(layers):
         say(f"register {project.relative(path)}")
         register = load_register(path, base, project.relative(path))
+        registers.append(register)
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in register.triples)
         for ags, line in register.lines.items():
             loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
+    registered = {ags for r in registers for ags in r.municipalities}
     extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
     for path in project.data_files(layers) + extra_files:
         display = project.relative(path)
         say(f"data {display}")
         if path.stat().st_size <= SMALL_FILE:
             triples, source = parse_turtle(path, base, display)
+            _check_municipality_keys(triples, registered, base, source)
             store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
             loaded.sources.append(source)
         else:
@@ -158,9 +163,12 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             loaded.big_files.append(path)
     say("checks")
     _check_blank_nodes(loaded)
-    _check_vocabulary(loaded, declared)
-    _check_municipality_keys(loaded)
-    _check_references(loaded)
+    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
+        vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
+        dangling = pool.submit(lambda: [(s["node"].value, s["subject"].value) for s in
+                                        loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
+        _check_vocabulary(loaded, declared, vocabulary.result())
+        _check_references(loaded, dangling.result())
     say("quotes")
     rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
     positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
@@ -202,9 +210,8 @@ def _check_blank_nodes(loaded: LoadedGraph) -> None:
                                               fix="give the node an IRI so it can be cited and builds stay byte-identical")
 
 
-def _check_vocabulary(loaded: LoadedGraph, declared: set[str]) -> None:
+def _check_vocabulary(loaded: LoadedGraph, declared: set[str], used: list[str]) -> None:
     """Every term of our own vocabularies the graph uses must be declared in ontology/."""
-    used = sorted(s["term"].value for s in loaded.select("vocabulary-terms"))
     for term in used:
         if term not in declared:
             guess = difflib.get_close_matches(term, sorted(declared), n=1, cutoff=0.8)
@@ -215,27 +222,34 @@ def _check_vocabulary(loaded: LoadedGraph, declared: set[str]) -> None:
             )
 
 
-def _check_municipality_keys(loaded: LoadedGraph) -> None:
-    prefix = loaded.base + "municipality/"
-    for s in loaded.select("unknown-municipalities", {"prefix": ox_literal(prefix)}):
-        key = s["node"].value[len(prefix):]
-        raise SourceDataError(
-            f"unknown municipality key {key!r}: no municipality with this AGS in data/reference/",
-            where=loaded.where(s["node"].value),
-            fix="check the 8-digit AGS (e.g. 05954004 for Breckerfeld) or add the municipality to a register in data/reference/",
-        )
+def _check_municipality_keys(triples: list, registered: set[str], base: str, source: SourceFile) -> None:
+    """Municipality IRIs in a data file must be keyed by an AGS of a register."""
+    prefix = base + "municipality/"
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(prefix):
+                key = term.value[len(prefix):].split("/", 1)[0]
+                if key not in registered:
+                    raise SourceDataError(
+                        f"unknown municipality key {key!r}: no municipality with this AGS in data/reference/",
+                        where=source.where(term.value),
+                        fix="check the 8-digit AGS (e.g. 05954004 for Breckerfeld) or add the municipality to a register in data/reference/",
+                    )
 
 
-def _check_references(loaded: LoadedGraph) -> None:
+def _check_references(loaded: LoadedGraph, dangling: list[tuple[str, str]]) -> None:
     """A node under the base IRI that is referred to must be described somewhere."""
-    for s in loaded.select("dangling-references", {"base": ox_literal(loaded.base)}):
-        node = s["node"].value
+    for node, subject in dangling:
         local = node[len(loaded.base):]
+        where = _first_known(loaded.where(node), loaded.where(subject))
+        if node.startswith(loaded.base + "municipality/"):
+            raise SourceDataError(f"unknown municipality key {local.split('/')[1]!r}: no municipality with this AGS in data/reference/",
+                                  where=where, fix="check the 8-digit AGS or add the municipality to a register")
         siblings = [x["subject"].value for x in loaded.select("siblings", {"stem": ox_literal(node.rsplit("/", 1)[0] + "/")})]
         guess = difflib.get_close_matches(node, siblings, n=1, cutoff=0.85)
         raise SourceDataError(
             f"<{local}> is referred to but described nowhere (no triple has it as subject)",
-            where=_first_known(loaded.where(node), loaded.where(s["subject"].value)),
+            where=where,
             fix=(f"did you mean <{guess[0][len(loaded.base):]}>?" if guess else f"describe <{local}> in a data file or correct the reference"),
         )
 
@@ -337,15 +351,15 @@ def serialize(loaded: LoadedGraph, directory: Path) -> dict[str, str]:
         write = lambda path, fmt, **kw: ox.serialize(source, output=str(path), format=fmt, **kw)  # noqa: E731
     else:
         write = lambda path, fmt, **kw: loaded.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
-    digests = {}
-    for name, fmt, kwargs in (
-        ("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}),
-        ("ikz.nt", ox.RdfFormat.N_TRIPLES, {}),
-        ("ikz.jsonld", ox.RdfFormat.JSON_LD, {}),
-    ):
+    jobs = (("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {}),
+            ("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
+
+    def one(job):
+        name, fmt, kwargs = job
         write(directory / name, fmt, **kwargs)
-        digests[name] = _sha256(directory / name)
-    return digests
+        return name, _sha256(directory / name)
+
+    return dict(one(job) for job in jobs)  # one at a time: parallel dumps cost memory, not time
 
 
 def _sha256(path: Path) -> str:
@@ -374,16 +388,17 @@ def build(
         project = find_project(project)
     say = progress or (lambda message: None)
     loaded = load_project(project, base, layers, extra_data, progress=say)
-    say("validation")
-    report = validate_project(loaded, validator)
+    say("validation and data checks")
+    with ThreadPoolExecutor(1) as pool:
+        data_checks = pool.submit(check_violations, loaded)
+        report = validate_project(loaded, validator)
+        failures = data_checks.result()
     if not report.conforms:
         raise ValidationError(
             f"the graph does not conform to the shapes ({len(report.results)} result(s)):\n" + report.format("en"),
             report=report,
             fix="correct the data at the places named above; `ikz validate` shows the report in German",
         )
-    say("data checks")
-    failures = check_violations(loaded)
     if failures:
         raise DataCheckError(
             f"{len(failures)} data check(s) in queries/*-violation.rq found problems:\n" + _violations_message(loaded, failures),

@@ -94,14 +94,25 @@ def main(ctx, project, lang):
 @click.option("--with", "layers", multiple=True, type=click.Choice(OPTIONAL_LAYERS),
               help="Also load an optional data layer: national = all 10,978 German municipalities, "
                    "their districts and Länder (data/national/).")
+@click.option("--data", "extra_data", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Also load *.ttl/*.nt from this folder (e.g. synthetic benchmark data). Repeatable.")
+@click.option("--validator", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="SHACL engine: sparql (fast, scales) or pyshacl (the reference).")
+@click.option("--progress/--quiet", default=False, help="Show each build step with its time (on stderr).")
 @click.pass_obj
-def build(obj: Context, output, base_iri, layers):
+def build(obj: Context, output, base_iri, layers, extra_data, validator, progress):
     """Build the graph: load ontology and data, check quotes, validate, write.
 
     Writes Turtle, N-Triples and JSON-LD plus summary.json. The same input gives
     byte-identical output; on any error the previous output is left untouched.
     """
-    result = build_graph(obj.project, output, base_iri, layers)
+    started = [time.monotonic()]
+
+    def say(step: str) -> None:
+        now = time.monotonic()
+        click.echo(f"  [{now - started[0]:6.1f} s] {step}", err=True)
+
+    result = build_graph(obj.project, output, base_iri, layers, extra_data, validator, say if progress else None)
     click.echo(format_summary(result.summary, result.output, obj.project, obj.lang))
 
 
@@ -126,8 +137,10 @@ def format_summary(summary: dict, output: Path, project, lang: str) -> str:
               help="Language of the report (default: the global --lang, German).")
 @click.option("--base-iri", envvar="IKZ_BASE_IRI", default=None, help="Base IRI of the data.")
 @click.option("--with", "layers", multiple=True, type=click.Choice(OPTIONAL_LAYERS), help="Also load an optional data layer.")
+@click.option("--validator", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to SPARQL on the Oxigraph store (fast, scales); pyshacl: the reference.")
 @click.pass_obj
-def validate(obj: Context, report_lang, base_iri, layers):
+def validate(obj: Context, report_lang, base_iri, layers, validator):
     """Validate the data with the SHACL shapes and report readably.
 
     Each finding names the data file and line, the shape id, the offending node and a
@@ -135,7 +148,7 @@ def validate(obj: Context, report_lang, base_iri, layers):
     """
     lang = report_lang or obj.lang
     loaded = load_project(obj.project, base_iri, layers)
-    report = validate_project(loaded)
+    report = validate_project(loaded, validator)
     click.echo(report.format(lang))
     sys.exit(0 if report.conforms else 1)
 
@@ -259,6 +272,11 @@ def serve_command(obj: Context, port, host, graph_dir, cors, timeout):
                 time.sleep(3600)
         except KeyboardInterrupt:
             click.echo("stopped")
+
+
+from .cli_view import view  # noqa: E402
+
+main.add_command(view)
 
 
 if __name__ == "__main__":  # pragma: no cover

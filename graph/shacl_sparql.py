@@ -13,6 +13,7 @@ both validators to give the same results on every shape example and on the real 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,8 +217,8 @@ def validate_store(store, shapes: Graph, prefixes: dict | None = None, where=Non
     from .rdfterms import to_rdflib
 
     prefixes = prefixes or {}
-    results: list[Result] = []
-    for check in compile_shapes(shapes):
+
+    def run(check) -> list[Result]:
         if isinstance(check, OrCheck):
             focus = {row[0] for row in _rows(store, check.targets, prefixes)}
             for alternative in check.alternatives:
@@ -225,13 +226,14 @@ def validate_store(store, shapes: Graph, prefixes: dict | None = None, where=Non
                 for part in alternative:
                     failing |= {row[0] for row in _rows(store, part.query, prefixes)}
                 focus &= failing
-            rows = [(node, node) for node in focus]
-            results += [Result(focus=str(to_rdflib(node)), shape=check.shape, messages=check.messages,
-                               value=str(to_rdflib(value))) for node, value in rows]
-            continue
-        for node, value in _rows(store, check.query, prefixes):
-            results.append(Result(focus=str(to_rdflib(node)), shape=check.shape, messages=check.messages,
-                                  path=check.path, value=None if value is None else str(to_rdflib(value))))
+            return [Result(focus=str(to_rdflib(node)), shape=check.shape, messages=check.messages,
+                           value=str(to_rdflib(node))) for node in focus]
+        return [Result(focus=str(to_rdflib(node)), shape=check.shape, messages=check.messages,
+                       path=check.path, value=None if value is None else str(to_rdflib(value)))
+                for node, value in _rows(store, check.query, prefixes)]
+
+    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL while it evaluates
+        results = [r for part in pool.map(run, compile_shapes(shapes)) for r in part]
     results.sort(key=lambda r: (r.shape, r.focus, r.value or ""))
     if where:
         results = [Result(r.focus, r.shape, r.messages, r.path, r.value, r.severity,

@@ -4,8 +4,8 @@
   placed among the nodes it is linked to (a facility at the mean position of the towns that use
   it, an operator next to its facility), nodes with the same place spread on a small circle;
   then labels are pushed apart until no two overlap (towns never move).
-* ``force``: a Fruchterman–Reingold layout in pure Python with a fixed seed, then the same
-  overlap removal.
+* ``force``: a Fruchterman–Reingold layout in pure Python with a fixed seed; then each node
+  goes to the free spot nearest its place, as in ``geo``.
 
 Coordinates are rounded to whole pixels; the page turns physics off, so nothing moves.
 """
@@ -24,6 +24,8 @@ MARGIN = 12.0
 SATELLITE = 130.0
 #: Radius of the circle on which nodes with the same anchor are spread.
 SPREAD = 95.0
+#: Rounds of re-placing every movable node once all are placed.
+REFINE_ROUNDS = 1
 CHAR_WIDTH = 0.56   # average glyph width of a sans-serif font, in font sizes
 LINE_HEIGHT = 1.22
 
@@ -41,7 +43,7 @@ def wrap(label: str, font_size: float, max_width: float) -> list[str]:
     """Estimate how vis-network wraps ``label`` at ``max_width`` pixels (greedy, by words).
 
     >>> wrap("Jugendschutzstelle für Hattingen, Wetter und Witten", 16, 190)
-    ['Jugendschutzstelle für', 'Hattingen, Wetter und', 'Witten']
+    ['Jugendschutzstelle', 'für Hattingen, Wetter', 'und Witten']
     """
     per_char = CHAR_WIDTH * font_size
     lines: list[str] = []
@@ -73,7 +75,7 @@ def project(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
     scaled so that the larger side spans ``SPAN``.
 
     >>> project({"a": (7.0, 51.0), "b": (7.2, 51.1)})
-    {'a': (-550.0, 429.0), 'b': (550.0, -429.0)}
+    {'a': (-550, 437), 'b': (550, -437)}
     """
     if not points:
         return {}
@@ -98,40 +100,125 @@ def geo_layout(
     fixed: dict[str, tuple[float, float]],
     boxes: dict[str, Box],
 ) -> dict[str, tuple[float, float]]:
-    """Positions for ``node_ids``: ``fixed`` ones (projected towns) stay, the others are placed
-    round by round at the centroid of their already placed neighbours."""
+    """Positions for ``node_ids``: ``fixed`` ones (projected towns) stay; the others are placed
+    one by one, most connected first, at the free spot nearest the centroid of their placed
+    neighbours (a node with a single neighbour steps outwards from the middle of the map).
+    A spot is free when its box overlaps no placed box; among free spots, fewer lines through
+    labels and fewer crossings win."""
     pos: dict[str, tuple[float, float]] = dict(fixed)
     centre = _centroid(list(fixed.values())) if fixed else (0.0, 0.0)
-    # nodes without coordinates and without placed neighbours: a row below the map
-    unplaced = [n for n in node_ids if n not in pos]
-    while unplaced:
-        placeable = {n: [pos[m] for m in neighbours.get(n, []) if m in pos] for n in unplaced}
-        placeable = {n: pts for n, pts in placeable.items() if pts}
-        if not placeable:
-            bottom = max((y for _, y in pos.values()), default=0.0) + 180
-            for i, n in enumerate(unplaced):
-                pos[n] = (centre[0] + (i - (len(unplaced) - 1) / 2) * 200, bottom)
+    remaining = [n for n in node_ids if n not in pos]
+    while remaining:
+        ready = {n: [m for m in neighbours.get(n, []) if m in pos] for n in remaining}
+        ready = {n: placed for n, placed in ready.items() if placed}
+        if not ready:
+            bottom = max((y + boxes.get(n, Box(0, 0, 0)).height for n, (_, y) in pos.items()), default=0.0) + 120
+            for i, n in enumerate(sorted(remaining)):
+                pos[n] = _free_spot(n, (centre[0] + (i - (len(remaining) - 1) / 2) * 260, bottom), pos, boxes, neighbours)
             break
-        anchors: dict[tuple[float, float], list[str]] = {}
-        for n in sorted(placeable):
-            pts = placeable[n]
-            anchor = _centroid(pts)
-            if len(pts) == 1:  # a satellite: step outwards, away from the middle of the map
-                dx, dy = anchor[0] - centre[0], anchor[1] - centre[1]
-                norm = math.hypot(dx, dy)
-                dx, dy = (dx / norm, dy / norm) if norm > 1 else (0.0, -1.0)
-                anchor = (anchor[0] + dx * SATELLITE, anchor[1] + dy * SATELLITE)
-            key = (round(anchor[0]), round(anchor[1]))
-            anchors.setdefault(key, []).append(n)
-        for (ax, ay), group in sorted(anchors.items()):
-            if len(group) == 1:
-                pos[group[0]] = (ax, ay)
+        for n in sorted(ready, key=lambda n: (-len(ready[n]), n)):
+            pos[n] = _free_spot(n, _anchor(n, pos, neighbours, centre), pos, boxes, neighbours)
+        remaining = [n for n in node_ids if n not in pos]
+    # improve: place each movable node again, now that all its neighbours have their place
+    movable = [n for n in node_ids if n not in fixed]
+    for _ in range(REFINE_ROUNDS):
+        for n in movable:
+            del pos[n]
+            pos[n] = _free_spot(n, _anchor(n, pos, neighbours, centre), pos, boxes, neighbours)
+    return {n: (round(x), round(y)) for n, (x, y) in pos.items()}
+
+
+def _anchor(node, pos, neighbours, centre) -> tuple[float, float]:
+    points = [pos[m] for m in neighbours.get(node, []) if m in pos]
+    if not points:
+        return centre
+    anchor = _centroid(points)
+    if len(points) == 1:  # a satellite: step outwards, away from the middle of the map
+        dx, dy = anchor[0] - centre[0], anchor[1] - centre[1]
+        norm = math.hypot(dx, dy)
+        dx, dy = (dx / norm, dy / norm) if norm > 1 else (0.0, 1.0)
+        anchor = (anchor[0] + dx * SATELLITE, anchor[1] + dy * SATELLITE)
+    return anchor
+
+
+def _rect(p: tuple[float, float], b: Box, margin: float = 0.0) -> tuple[float, float, float, float]:
+    cy = p[1] + b.dy
+    return (p[0] - b.width / 2 - margin, cy - b.height / 2 - margin, p[0] + b.width / 2 + margin, cy + b.height / 2 + margin)
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _segments_cross(p1, p2, p3, p4) -> bool:
+    def orient(a, b, c):
+        value = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+        return (value > 1e-9) - (value < -1e-9)
+
+    o1, o2, o3, o4 = orient(p1, p2, p3), orient(p1, p2, p4), orient(p3, p4, p1), orient(p3, p4, p2)
+    return o1 * o2 < 0 and o3 * o4 < 0
+
+
+def _segment_hits_rect(p1, p2, rect) -> bool:
+    """Whether the segment p1-p2 passes through the rectangle (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = rect
+    t0, t1 = 0.0, 1.0
+    dx, dy = p2[0] - p1[0], p2[1] - p1[1]
+    for p, q in ((-dx, p1[0] - x0), (dx, x1 - p1[0]), (-dy, p1[1] - y0), (dy, y1 - p1[1])):
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 > t1:
+                return False
+    return True
+
+
+#: Cost of a line through a label, and of two lines crossing (in pixels of distance).
+_HIT = 1000
+_CROSS = 60
+_DIST = 1.0
+
+#: Candidate spots: rings around the anchor.
+_RADII = [0.0] + [45.0 * k for k in range(1, 16)]
+_ANGLES = [2 * math.pi * k / 24 for k in range(24)]
+
+
+def _free_spot(node, anchor, pos, boxes, neighbours) -> tuple[float, float]:
+    box_n = boxes.get(node, Box(20, 20, 0))
+    placed = sorted(pos)
+    rects = {m: _rect(pos[m], boxes.get(m, Box(20, 20, 0))) for m in placed}
+    placed_set = set(placed)
+    lines = sorted({(min(a, b), max(a, b)) for a in placed for b in neighbours.get(a, []) if b in placed_set and a != b})
+    mine = [m for m in neighbours.get(node, []) if m in placed_set]
+    best, best_cost = None, None
+    for radius in _RADII:
+        for angle in (_ANGLES if radius else [0.0]):
+            spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
+            rect = _rect(spot, box_n, MARGIN)
+            if any(_overlap(rect, rects[m]) for m in placed):
                 continue
-            for i, n in enumerate(group):
-                angle = -math.pi / 2 + 2 * math.pi * i / len(group)
-                pos[n] = (ax + SPREAD * math.cos(angle), ay + SPREAD * math.sin(angle))
-        unplaced = [n for n in node_ids if n not in pos]
-    return remove_overlaps(pos, boxes, set(fixed))
+            cost = radius * _DIST
+            for a, b in lines:  # lines through this node's label
+                if _segment_hits_rect(pos[a], pos[b], rect):
+                    cost += _HIT
+            for m in mine:      # this node's lines through other labels, and crossings
+                for other in placed:
+                    if other != m and _segment_hits_rect(spot, pos[m], rects[other]):
+                        cost += _HIT
+                for a, b in lines:
+                    if m not in (a, b) and _segments_cross(spot, pos[m], pos[a], pos[b]):
+                        cost += _CROSS
+            if best_cost is None or cost < best_cost:
+                best, best_cost = spot, cost
+        if best is not None and best_cost <= radius * _DIST:
+            break  # nothing further out can be cheaper
+    return best if best is not None else anchor
 
 
 def force_layout(
@@ -168,7 +255,7 @@ def force_layout(
         for (a, b), w in sorted(weights.items()):
             dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
             dist = math.hypot(dx, dy) or 1e-6
-            force = dist * dist / k * min(w, 4.0) ** 0.5
+            force = dist * dist / k * min(w, 4.0) ** 0.25
             disp[a][0] -= dx / dist * force
             disp[a][1] -= dy / dist * force
             disp[b][0] += dx / dist * force
@@ -187,7 +274,15 @@ def force_layout(
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     scaled = {n: ((p[0] - cx) / span * SPAN, (p[1] - cy) / span * SPAN) for n, p in pos.items()}
-    return remove_overlaps(scaled, boxes, set())
+    # settle: most connected first, each node at the free spot nearest its force position
+    neighbours: dict[str, list[str]] = {}
+    for a, b in weights:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    placed: dict[str, tuple[float, float]] = {}
+    for n in sorted(ids, key=lambda n: (-len(neighbours.get(n, [])), n)):
+        placed[n] = _free_spot(n, scaled[n], placed, boxes, neighbours)
+    return {n: (round(x), round(y)) for n, (x, y) in placed.items()}
 
 
 def remove_overlaps(

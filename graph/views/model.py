@@ -15,6 +15,7 @@ source documents behind it, shown on hover.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
@@ -22,7 +23,7 @@ import pyoxigraph as ox
 from ..namespace import IKZ, STATUS
 from . import layout as _layout
 from . import style as _style
-from .facts import FACILITY_KIND_SCHEME, SERVICE_AREA_SCHEME, Facts, ViewError, local_name, select
+from .facts import FACILITY_KIND_SCHEME, SERVICE_AREA_SCHEME, Facility, Facts, ViewError, local_name, select
 from .text import LANGS, shared, t
 
 KINDS = ("facilities", "partners")
@@ -101,6 +102,7 @@ class Edge:
     curved: bool = False
     weight: int = 1      # number of shared cooperations (partners view)
     count_label: bool = False   # the label is the number of (visible) cooperations
+    weighted: bool = False      # the width follows the number of (visible) cooperations
     info: Info | None = None
     facets: dict[str, list[str]] = field(default_factory=dict)
 
@@ -145,6 +147,7 @@ class ViewModel:
     kind: str
     lang: str
     title: str
+    description: str
     subtitle: str
     nodes: list[Node]
     edges: list[Edge]
@@ -178,7 +181,7 @@ def concept_choices(store: ox.Store, scheme: str) -> dict[str, tuple[str, str, s
     return {c: (local_name(c), de.get(c, local_name(c)), en.get(c, local_name(c))) for c in concepts}
 
 
-def resolve_concept(store: ox.Store, scheme: str, value: str, option: str) -> str:
+def resolve_concept(store: ox.Store, scheme: str, value: str, option: str, noun: str = "concept") -> str:
     """The concept of ``scheme`` that ``value`` names: its IRI, its local name (e.g.
     ``Jugendschutzstelle``) or its German or English label, case-insensitive."""
     choices = concept_choices(store, scheme)
@@ -188,7 +191,7 @@ def resolve_concept(store: ox.Store, scheme: str, value: str, option: str) -> st
             return concept
     valid = "; ".join(f"{n} ({de} / {en})" for n, de, en in sorted(choices.values()))
     raise ViewError(
-        f"unknown value {value!r}",
+        f"unknown {noun} {value!r}",
         where=option,
         fix=f"use one of: {valid}" if valid else "the graph has no such concepts; run `ikz build`",
     )
@@ -244,7 +247,7 @@ class _Builder:
         c = self.f.cooperations[cooperation]
         areas = list(c.areas)
         for facility in c.facilities:
-            for area in self.f.facilities.get(facility, None).areas if facility in self.f.facilities else []:
+            for area in self._facility(facility).areas:
                 if area not in areas:
                     areas.append(area)
         return sorted(areas)
@@ -252,10 +255,13 @@ class _Builder:
     def kinds_of(self, cooperation: str) -> list[str]:
         kinds: list[str] = []
         for facility in self.f.cooperations[cooperation].facilities:
-            for kind in self.f.facilities[facility].kinds if facility in self.f.facilities else []:
+            for kind in self._facility(facility).kinds:
                 if kind not in kinds:
                     kinds.append(kind)
         return sorted(kinds)
+
+    def _facility(self, facility: str) -> Facility:
+        return self.f.facilities.get(facility) or Facility(facility)
 
     def facets(self, cooperation: str) -> dict[str, list[str]]:
         facets = {
@@ -279,10 +285,10 @@ class _Builder:
         return member in self.f.towns
 
     def acting_note(self, m) -> str | None:
-        """'Breckerfeld → vertreten durch Jugendamt Ennepetal' when a town acts through the
-        office of another town."""
+        """'Breckerfeld → Jugendamt Ennepetal' when a town acts through the office of another
+        town (shown under the heading 'vertreten durch')."""
         if m.office and m.office_town != m.member:
-            return f"{self.label(m.member)}: {self.t('acting_through')} {self.label(m.office)}"
+            return f"{self.label(m.member)} → {self.label(m.office)}"
         return None
 
     def cooperation_info(self, cooperation: str, focus: tuple[str, ...] = ()) -> Info:
@@ -488,7 +494,9 @@ class _FacilitiesBuilder(_Builder):
         office_town = entries[0][1].office_town
         info = Info(kind=self.label(str(IKZ.actingThrough)),
                     title=f"{self.label(town)} – {self.t('acting_through')} – {self.label(office)}",
-                    facts=[(self.t("acting_through"), self.acting_note(entries[0][1]) or "")],
+                    facts=[(self.label(str(IKZ.Municipality)), self.label(town)),
+                           (self.t("acting_through"), self.label(office))]
+                    + ([(self.t("office_of"), self.label(office_town))] if office_town else []),
                     items=items)
         statuses = {self.status_group(c) for c, _ in entries}
         self.add_edge(edge_id, town, office, "acting-through", EXISTING if EXISTING in statuses else PROPOSED,
@@ -540,16 +548,18 @@ class _PartnersBuilder(_Builder):
             cooperations = sorted(cooperations, key=lambda c: (self.label(c), c))
             count = len(cooperations)
             items = [self.cooperation_info(c, focus=(a, b)) for c in cooperations]
+            statuses = sorted({self.f.cooperations[c].status or "" for c in cooperations})
+            status_label = ", ".join(self.label(s, "?") for s in statuses)
             info = Info(
-                kind=self.label(str(IKZ.Cooperation)) + f" ({self.label(self.f.cooperations[cooperations[0]].status) if status == PROPOSED else self.label(_style.STATUS_EXISTING)})",
+                kind=f"{self.label(str(IKZ.Cooperation))} ({status_label})",
                 title=f"{self.label(a)} – {self.label(b)}: {shared(count, self.lang)}",
                 items=items,
             )
             self.add_edge(
                 f"pair|{a}|{b}|{status}", a, b, "partners", status, info,
-                width=_style.partner_width(count) if status == EXISTING else 1.5,
-                weight=count, label=str(count) if status == EXISTING else None,
-                count_label=status == EXISTING, curved=status == PROPOSED,
+                width=_style.partner_width(count, status == PROPOSED),
+                weight=count, label=str(count) if status == EXISTING and count >= 2 else None,
+                count_label=status == EXISTING, weighted=True, curved=status == PROPOSED,
             )
 
 
@@ -592,7 +602,8 @@ def view_model(
     name (``Jugendschutzstelle``) or its German or English label. ``include_proposed=False``
     leaves out cooperation that is not existing (proposed cooperation is drawn dashed).
     ``layout`` is ``geo`` (towns at their coordinates) or ``force`` (seeded force layout).
-    ``version`` is shown in the footer (see :func:`graph.views.graph_version`).
+    ``version`` is shown in the footer (default: :func:`store_version` of ``store``; for a
+    built graph see :func:`graph.views.graph_version`).
     """
     if kind not in KINDS:
         raise ViewError(f"unknown view {kind!r}", where="KIND", fix=f"use one of: {', '.join(KINDS)}")
@@ -600,9 +611,11 @@ def view_model(
         raise ViewError(f"unknown language {lang!r}", where="--lang", fix=f"use one of: {', '.join(LANGS)}")
     if layout not in LAYOUTS:
         raise ViewError(f"unknown layout {layout!r}", where="--layout", fix=f"use one of: {', '.join(LAYOUTS)}")
-    area = resolve_concept(store, SERVICE_AREA_SCHEME, service_area, "--service-area") if service_area else None
-    fkind = resolve_concept(store, FACILITY_KIND_SCHEME, facility_kind, "--facility-kind") if facility_kind else None
+    area = resolve_concept(store, SERVICE_AREA_SCHEME, service_area, "--service-area", "service area") if service_area else None
+    fkind = resolve_concept(store, FACILITY_KIND_SCHEME, facility_kind, "--facility-kind", "facility kind") if facility_kind else None
 
+    if version is None:
+        version = store_version(store)
     facts = Facts(store, lang)
     if not facts.towns:
         raise ViewError("the graph has no towns (ikz:Municipality)", fix="build the graph with `ikz build` first")
@@ -627,7 +640,7 @@ def view_model(
         version=version or "",
     )
     return ViewModel(
-        kind=kind, lang=lang, title=title or default_title, subtitle=subtitle,
+        kind=kind, lang=lang, title=title or default_title, description=t(f"about_{kind}", lang), subtitle=subtitle,
         nodes=nodes, edges=edges,
         legend=_legend(facts, nodes, edges, lang),
         filters=_filters(facts, kind, nodes, edges, lang),
@@ -638,6 +651,18 @@ def view_model(
             "width_base": _style.EDGE_WIDTH_BASE, "width_per": _style.EDGE_WIDTH_PER,
         },
     )
+
+
+def store_version(store: ox.Store) -> str:
+    """'IKZ-Graph 0.1.0 · Graph 1a2b3c4d5e6f': the package version and the first 12 hex
+    digits of the SHA-256 of the store's sorted N-Triples (for a store given directly; a built
+    graph uses the digest in its summary.json, see :func:`graph.views.graph_version`)."""
+    from .. import __version__
+
+    dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    lines = sorted(set(dump.decode("utf-8").splitlines()))
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return f"IKZ-Graph {__version__} · Graph {digest[:12]}"
 
 
 def _format_date(iso: str, lang: str) -> str:
@@ -655,9 +680,10 @@ def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, ed
         parts.append(t("without_proposed", lang))
     elif any(e.dashes for e in edges):
         parts.append(t("with_proposed", lang))
-    if kind == "partners":
-        parts.append(t("width_note", lang))
-    parts.append(t("layout_geo", lang) if layout == "geo" else t("layout_force", lang, seed=seed))
+    if layout == "geo":
+        parts.append(t("layout_geo_facilities" if kind == "facilities" else "layout_geo", lang))
+    else:
+        parts.append(t("layout_force", lang, seed=seed))
     return " · ".join(parts)
 
 
@@ -687,10 +713,12 @@ def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str) -> li
     for edge_type in sorted({e.type for e in edges}, key=lambda k: _style.EDGE_STYLES[k].order):
         st = _style.EDGE_STYLES[edge_type]
         label = facts.label(st.legend) if st.legend else t(st.label_key or edge_type, lang)
+        ends = _EDGE_ENDS.get(edge_type)
+        if ends:
+            label += f" ({facts.label(ends[0])} → {facts.label(ends[1])})"
         note = t("width_note", lang) if edge_type == "partners" else None
         if any(e.type == edge_type and not e.dashes for e in edges):
-            status = f" ({facts.label(_style.STATUS_EXISTING)})" if any(e.dashes for e in edges) else ""
-            entries.append(LegendEntry("edge", edge_type, label + status, color=st.color, width=min(st.width, 4),
+            entries.append(LegendEntry("edge", edge_type, label, color=st.color, width=min(st.width, 4),
                                        arrows=st.arrows, note=note))
     if any(e.dashes for e in edges):
         entries.append(LegendEntry("edge", "proposed", facts.label(_style.STATUS_PROPOSED),
@@ -727,6 +755,13 @@ def _filters(facts: Facts, kind: str, nodes: list[Node], edges: list[Edge], lang
                                   [FilterOption(v, labels[v]) for v in (EXISTING, PROPOSED) if v in statuses]))
     return groups
 
+
+#: What an edge of each type links, named by ontology classes in the legend.
+_EDGE_ENDS = {
+    "acting-through": (str(IKZ.Municipality), str(IKZ.YouthWelfareOffice)),
+    "office-of": (str(IKZ.YouthWelfareOffice), str(IKZ.Municipality)),
+    "operated-by": (str(IKZ.Facility), str(IKZ.Provider)),
+}
 
 #: Ontology classes naming the filter groups.
 FACILITY_KIND_SCHEME_KIND = str(IKZ.FacilityKind)

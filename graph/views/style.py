@@ -25,7 +25,7 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
 }
 GREY = "#4D4D4D"
-LIGHT_GREY = "#8C8C8C"
+LIGHT_GREY = "#9A9A9A"
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,19 @@ ORG_UNIT_OF = "http://www.w3.org/ns/org#unitOf"
 
 #: Node types. ``facility-*`` types follow the top concept of the facility kind.
 NODE_STYLES: dict[str, NodeStyle] = {
-    "town": NodeStyle("dot", OKABE_ITO["blue"], "#00466E", 16, 22, bold=True, label_width=220,
+    "town": NodeStyle("dot", OKABE_ITO["blue"], "#00466E", 21, 32, bold=True, label_width=280,
                       legend=str(IKZ.Municipality), order=0),
-    "facility-jugendschutzstelle": NodeStyle("square", OKABE_ITO["vermillion"], "#8A3C00", 14, 16,
+    "facility-jugendschutzstelle": NodeStyle("square", OKABE_ITO["vermillion"], "#8A3C00", 18, 23, label_width=270,
                                              legend=str(FK.Jugendschutzstelle), order=1),
-    "facility-beratungsstelle": NodeStyle("diamond", OKABE_ITO["bluish_green"], "#005C43", 16, 16,
+    "facility-beratungsstelle": NodeStyle("diamond", OKABE_ITO["bluish_green"], "#005C43", 21, 23, label_width=270,
                                           legend=str(FK.Beratungsstelle), order=2),
-    "facility": NodeStyle("triangleDown", OKABE_ITO["yellow"], "#8A8100", 15, 16,
+    "facility": NodeStyle("triangleDown", OKABE_ITO["yellow"], "#8A8100", 20, 23, label_width=270,
                           legend=str(IKZ.Facility), order=3),
-    "office": NodeStyle("hexagon", OKABE_ITO["orange"], "#8A5F00", 15, 16,
+    "office": NodeStyle("hexagon", OKABE_ITO["orange"], "#8A5F00", 19, 22, label_width=240,
                         legend=str(IKZ.YouthWelfareOffice), order=4),
-    "provider": NodeStyle("triangle", OKABE_ITO["reddish_purple"], "#8A4F70", 13, 14,
+    "provider": NodeStyle("triangle", OKABE_ITO["reddish_purple"], "#8A4F70", 17, 20, label_width=240,
                           legend=str(IKZ.Provider), order=5),
-    "district": NodeStyle("star", OKABE_ITO["sky_blue"], "#2A6F96", 16, 14,
+    "district": NodeStyle("star", OKABE_ITO["sky_blue"], "#2A6F96", 21, 20, label_width=240,
                           legend=str(IKZ.District), order=6),
 }
 
@@ -89,11 +89,11 @@ OPERATOR_TYPES = {
 EDGE_STYLES: dict[str, EdgeStyle] = {
     # facilities view
     "uses": EdgeStyle(GREY, 2.5, legend=str(IKZ.SharedFacilityUse), order=0),
-    "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), order=1),
+    "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), font_size=20, order=1),
     "office-of": EdgeStyle(OKABE_ITO["orange"], 2, arrows="to", label_key="office_of", order=2),
     "operated-by": EdgeStyle(OKABE_ITO["reddish_purple"], 2, arrows="to", legend=str(IKZ.operatedBy), order=3),
     # partners view
-    "partners": EdgeStyle(OKABE_ITO["blue"], 2, legend=str(IKZ.Cooperation), font_size=18, order=0),
+    "partners": EdgeStyle(OKABE_ITO["blue"], 2, legend=str(IKZ.Cooperation), font_size=24, order=0),
 }
 
 #: Status groups: existing cooperation is drawn solid, everything else (proposed, planned)
@@ -108,13 +108,18 @@ EDGE_WIDTH_BASE = 1.0
 EDGE_WIDTH_PER = 1.5
 
 
-def partner_width(count: int) -> float:
+#: Proposed cooperation is drawn thinner (and dashed, in grey) than existing cooperation.
+PROPOSED_WIDTH_SCALE = 0.5
+
+
+def partner_width(count: int, proposed: bool = False) -> float:
     """Width of a partners edge for ``count`` shared cooperations.
 
-    >>> partner_width(1), partner_width(5)
-    (2.5, 8.5)
+    >>> partner_width(1), partner_width(5), partner_width(1, proposed=True)
+    (2.5, 8.5, 1.25)
     """
-    return EDGE_WIDTH_BASE + EDGE_WIDTH_PER * count
+    width = EDGE_WIDTH_BASE + EDGE_WIDTH_PER * count
+    return width * PROPOSED_WIDTH_SCALE if proposed else width
 
 
 def node_style(node_type: str) -> NodeStyle:
@@ -166,3 +171,56 @@ def _n(value: float) -> str:
     """A number for SVG: at most two decimals, no trailing zeros."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+# -- how the model's styles become vis-network options -------------------------------------------
+
+FONT = 'Arial, "Liberation Sans", "DejaVu Sans", Helvetica, sans-serif'
+LABEL_COLOR = "#111111"
+HALO = "#FFFFFF"          # white outline around labels, so they stay readable over lines
+SELECTED = "#000000"
+
+#: vis-network options: physics off (positions come from Python), hover tooltips on.
+VIS_OPTIONS = {
+    "autoResize": True,
+    "physics": {"enabled": False},
+    "layout": {"randomSeed": 1, "improvedLayout": False},
+    "interaction": {
+        "hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False,
+        "dragNodes": True, "dragView": True, "zoomView": True, "multiselect": False,
+        "hideEdgesOnDrag": False, "hideEdgesOnZoom": False,
+    },
+    "nodes": {"borderWidth": 2, "borderWidthSelected": 4, "labelHighlightBold": False},
+    "edges": {"smooth": False, "selectionWidth": 2, "hoverWidth": 1, "labelHighlightBold": False},
+}
+
+
+def vis_node(node) -> dict:
+    """vis-network options of a model node (everything but id, label, position, tooltip)."""
+    colors = {"background": node.color, "border": node.border}
+    return {
+        "shape": node.shape,
+        "size": node.size,
+        "color": {**colors, "highlight": {"background": node.color, "border": SELECTED},
+                  "hover": {"background": node.color, "border": SELECTED}},
+        "shapeProperties": {"borderDashes": [5, 4] if node.dashed else False},
+        "font": {"size": node.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 5, "strokeColor": HALO},
+        "widthConstraint": {"maximum": node.label_width},
+    }
+
+
+def vis_edge(edge) -> dict:
+    """vis-network options of a model edge (everything but id, ends and tooltip)."""
+    options = {
+        "width": edge.width,
+        "color": {"color": edge.color, "highlight": SELECTED, "hover": edge.color, "inherit": False, "opacity": 1.0},
+        "dashes": DASHES if edge.dashes else False,
+        "arrows": {"to": {"enabled": edge.arrows == "to", "scaleFactor": 0.8},
+                   "from": {"enabled": edge.arrows == "from", "scaleFactor": 0.8}},
+        "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12} if edge.curved else False,
+        "font": {"size": edge.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 0,
+                 "background": HALO, "align": "horizontal"},
+    }
+    if edge.label:
+        options["label"] = edge.label
+    return options

@@ -6,16 +6,28 @@ TEXT: dict[str, dict[str, str]] = {
     # titles
     "title_facilities": {"de": "Gemeinsam genutzte Einrichtungen", "en": "Shared facilities"},
     "title_partners": {"de": "Zusammenarbeit der Kommunen", "en": "Cooperation between towns"},
+    "about_facilities": {
+        "de": "Welche Kommunen nutzen welche Einrichtungen gemeinsam – mit ihren Trägern und den Jugendämtern, die für eine andere Kommune handeln.",
+        "en": "Which towns share which facilities – with their operators and the youth welfare offices acting for another town.",
+    },
+    "about_partners": {
+        "de": "Eine Linie verbindet zwei Kommunen, die in einer Kooperation zusammenarbeiten; je breiter die Linie, desto mehr teilen sie.",
+        "en": "A line joins two towns that work together in a cooperation; the wider the line, the more they share.",
+    },
     "hint": {
-        "de": "Maus über Punkte und Linien: was sie sind und welcher Satz welcher Quelle sie belegt. Klick zeigt die Details rechts.",
-        "en": "Hover over points and lines to see what they are and which sentence of which source backs them. Click to show the details on the right.",
+        "de": "Maus über Punkt oder Linie: was es ist und welcher Satz welcher Quelle es belegt; Klick: Details rechts.",
+        "en": "Hover over a point or line: what it is and which sentence of which source backs it; click: details on the right.",
     },
     # filters in the subtitle
     "filter_area": {"de": "Aufgabengebiet", "en": "Service area"},
     "filter_kind": {"de": "Einrichtungsart", "en": "Facility kind"},
     "without_proposed": {"de": "ohne vorgeschlagene Kooperationen", "en": "without proposed cooperation"},
     "with_proposed": {"de": "vorgeschlagene Kooperationen gestrichelt", "en": "proposed cooperation dashed"},
-    "layout_geo": {"de": "Lage nach Ortsmittelpunkten", "en": "positions from town centres"},
+    "layout_geo": {"de": "Kommunen an ihren Ortsmittelpunkten", "en": "towns at their centres"},
+    "layout_geo_facilities": {
+        "de": "Kommunen an ihren Ortsmittelpunkten, Einrichtungen zwischen ihren Nutzern (nicht am Standort)",
+        "en": "towns at their centres, facilities among their users (not at their address)",
+    },
     "layout_force": {"de": "Kräfte-Layout (Startwert {seed})", "en": "force layout (seed {seed})"},
     # controls
     "search": {"de": "Suche", "en": "Search"},
@@ -89,6 +101,9 @@ SCRIPT_KEYS = (
     "shared_one", "shared_many", "as_of", "sources", "version", "legend",
 )
 
+#: Facts of the cooperations listed in a hover tooltip; the details panel shows all of them.
+COMPACT_KEYS = ("status", "service_area", "acting_through", "facility")
+
 
 def t(key: str, lang: str, **values) -> str:
     """The UI text ``key`` in ``lang`` (German when missing), with ``{name}`` filled in.
@@ -105,5 +120,7 @@ def shared(count: int, lang: str) -> str:
     return t("shared_one", lang) if count == 1 else t("shared_many", lang, n=count)
 
 
-def script_texts(lang: str) -> dict[str, str]:
-    return {key: t(key, lang) for key in SCRIPT_KEYS}
+def script_texts(lang: str) -> dict:
+    texts: dict = {key: t(key, lang) for key in SCRIPT_KEYS}
+    texts["compact_keys"] = [t(key, lang) for key in COMPACT_KEYS]
+    return texts
