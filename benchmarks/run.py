@@ -1,0 +1,251 @@
+"""IKZ-Graph benchmarks: one command, a markdown table, ratios against baselines measured in
+the same run, and a non-zero exit when a target is missed.
+
+    python benchmarks/run.py                 # S and M (a few minutes)
+    python benchmarks/run.py --sizes S,M,L   # L adds ~2.9 M triples (10+ minutes, ~3 GB RAM)
+    python benchmarks/run.py --rdflib-at-l   # also rdflib memory at L (slow: minutes, GBs)
+
+Each size is the real national register (10,978 municipalities) plus seeded synthetic
+cooperations (benchmarks/synthetic.py) plus the Ennepe-Ruhr data. Baselines in the same run:
+raw pyoxigraph (bulk load; the same query text on a bare ``Store``) and rdflib's in-memory
+store. Machines are noisy: compare the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import pyoxigraph as ox  # noqa: E402
+
+from graph import find_project  # noqa: E402
+from graph.query import GraphQuery, QueryTimeout, project_prefixes  # noqa: E402
+from graph.sparql_text import bind_values  # noqa: E402
+from synthetic import SIZES, generate  # noqa: E402
+
+#: rdflib memory gets this long per question (then counted as this long: a lower bound).
+RDFLIB_LIMIT = 60.0
+TARGETS = {
+    "question_median_L_s": 1.0,       # every named question at L
+    "question_vs_raw_L": 1.3,         # ... and within 1.3x of raw pyoxigraph
+    "question_speedup_M": 20.0,       # median speed-up over rdflib memory at M
+    "partners_L_s": 5.0,              # partner network at L
+    "build_vs_bulk_L": 2.0,           # ikz build vs pyoxigraph bulk load at L
+    "build_rss_L_mb": 1536,           # peak RSS of the build at L
+    "draw_1000_s": 1.5,               # views: first draw in Chromium
+    "draw_5000_s": 3.0,
+}
+
+
+def median_time(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def synthetic_folder(size: str) -> Path:
+    folder = ROOT / "build" / "synthetic" / size
+    if not (folder / "cooperations.nt").is_file():
+        generate(size, folder)
+    return folder
+
+
+BUILD_SNIPPET = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from graph import build, find_project
+start = time.perf_counter()
+result = build(find_project({root!r}), {out!r}, layers=("national",), extra_data=[{data!r}])
+print(json.dumps({{"seconds": time.perf_counter() - start, "triples": result.summary["triples"],
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+BULK_SNIPPET = """
+import json, resource, time, pyoxigraph as ox
+start = time.perf_counter()
+store = ox.Store(); store.bulk_load(path={path!r}, format=ox.RdfFormat.N_TRIPLES)
+print(json.dumps({{"seconds": time.perf_counter() - start, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+RDFLIB_SNIPPET = """
+import json, resource, time
+from rdflib import Graph
+start = time.perf_counter()
+g = Graph(); g.parse({path!r}, format="nt")
+print(json.dumps({{"seconds": time.perf_counter() - start, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def run_python(snippet: str, **values) -> dict:
+    """Run a measurement in a fresh interpreter (so peak memory is its own)."""
+    out = subprocess.run([sys.executable, "-c", snippet.format(**values)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: dict) -> None:
+    project = find_project(ROOT)
+    data = synthetic_folder(size)
+    out = Path(tempfile.mkdtemp(prefix=f"ikz-bench-{size}-")) / "graph"
+    built = run_python(BUILD_SNIPPET, root=str(ROOT), out=str(out), data=str(data))
+    nt = str(out / "ikz.nt")
+    bulk = run_python(BULK_SNIPPET, path=nt)
+    rows.append((size, "build (parse, checks, quotes, SHACL, data checks, write)", f"{built['seconds']:.2f} s",
+                 f"bulk load {bulk['seconds']:.2f} s", f"{built['seconds'] / bulk['seconds']:.1f}×",
+                 f"{built['triples']:,} triples, peak RSS {built['rss_mb']:.0f} MB (bulk load {bulk['rss_mb']:.0f} MB)"))
+    findings[f"build_vs_bulk_{size}"] = built["seconds"] / bulk["seconds"]
+    findings[f"build_rss_{size}_mb"] = built["rss_mb"]
+    rdflib_load = None
+    if with_rdflib:
+        rdflib_load = run_python(RDFLIB_SNIPPET, path=nt)
+        rows.append((size, "load", f"{bulk['seconds']:.2f} s (pyoxigraph)", f"rdflib memory {rdflib_load['seconds']:.2f} s",
+                     f"{rdflib_load['seconds'] / bulk['seconds']:.0f}× faster", f"RSS {bulk['rss_mb']:.0f} / {rdflib_load['rss_mb']:.0f} MB"))
+
+    ours = GraphQuery.open(project, graph_dir=out.parent / "graph")
+    raw = ox.Store()
+    raw.bulk_load(path=nt, format=ox.RdfFormat.N_TRIPLES)
+    prefixes = project_prefixes(project)
+    memory = GraphQuery.open(project, "memory", graph_dir=out.parent / "graph") if with_rdflib else None
+    ratios_raw, speedups, slowest = [], [], 0.0
+    for qid, question in ours.library.items():
+        params = {"statement": "c:jugendschutzstelle-suedkreis"} if qid == "evidence" else {}
+        bindings = ours.bind(question, params)
+        text = bind_values(question.text, {k: v.n3() for k, v in bindings.items()})
+        t_ours = median_time(lambda: ours.ask(qid, params), repeat)
+        t_raw = median_time(lambda: list(raw.query(text, prefixes=prefixes)), repeat)
+        ratio = t_ours / t_raw if t_raw > 0 else 1.0
+        ratios_raw.append(ratio)
+        slowest = max(slowest, t_ours)
+        note = ""
+        if memory is not None:
+            try:
+                t_memory = median_time(lambda: memory.ask(qid, params, timeout=RDFLIB_LIMIT), 1)
+                note = f"rdflib memory {t_memory * 1000:.1f} ms ({t_memory / t_ours:.0f}× slower)"
+            except QueryTimeout:
+                t_memory = RDFLIB_LIMIT  # a lower bound of rdflib's time
+                note = f"rdflib memory > {RDFLIB_LIMIT:.0f} s (≥ {t_memory / t_ours:.0f}× slower)"
+            speedups.append(t_memory / t_ours)
+        rows.append((size, f"question `{qid}`", f"{t_ours * 1000:.1f} ms", f"raw pyoxigraph {t_raw * 1000:.1f} ms",
+                     f"{ratio:.2f}×", note))
+    findings[f"question_median_{size}_s"] = slowest
+    findings[f"question_vs_raw_{size}"] = statistics.median(ratios_raw)
+    if speedups:
+        findings[f"question_speedup_{size}"] = statistics.median(speedups)
+
+    try:
+        from graph.analysis import partner_network  # the analysis issue's projection
+    except ImportError:
+        partner_network = None
+    if partner_network is not None:
+        try:
+            t_projection = median_time(lambda: partner_network(ours, district=None), max(1, repeat // 2))
+            rows.append((size, "partner network (all of Germany)", f"{t_projection:.2f} s", "", "", "memberships fetched once, aggregated in Python"))
+            findings[f"partners_{size}_s"] = t_projection
+        except TypeError:
+            pass
+
+
+def bench_views(rows: list, findings: dict) -> None:
+    """Views of ~1,000 and ~5,000 nodes: generation, and first draw in headless Chromium."""
+    from graph.views import render_html, view_model
+
+    chromium = "/usr/bin/chromium"
+    for nodes, cooperations in ((1000, 170), (5000, 1200)):
+        folder = Path(tempfile.mkdtemp(prefix="ikz-bench-view-"))
+        import synthetic
+
+        synthetic.SIZES["custom"] = cooperations
+        generate("custom", folder)
+        store = ox.Store()
+        store.bulk_load(path=str(folder / "cooperations.nt"), format=ox.RdfFormat.N_TRIPLES)
+        national = ROOT / "build" / "bench-national" / "ikz.nt"
+        if not national.is_file():
+            from graph import build
+
+            build(find_project(ROOT), national.parent, layers=("national",))
+        store.bulk_load(path=str(national), format=ox.RdfFormat.N_TRIPLES)
+        start = time.perf_counter()
+        model = view_model(store, "facilities", layout="geo")
+        html = render_html(model)
+        generation = time.perf_counter() - start
+        path = folder / "view.html"
+        path.write_text(html, encoding="utf-8")
+        drawn = _first_draw(path, chromium) if os.path.exists(chromium) else None
+        count = len(model.nodes)
+        rows.append(("views", f"facilities view, {count:,} nodes", f"generate {generation:.2f} s",
+                     f"first draw {drawn:.2f} s" if drawn else "chromium missing", "", "physics off, positions from Python"))
+        if drawn is not None:
+            findings[f"draw_{nodes}_s"] = drawn
+
+
+def _first_draw(path: Path, chromium: str) -> float:
+    from playwright.sync_api import sync_playwright
+
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=flags)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        start = time.perf_counter()
+        page.goto(path.as_uri())
+        page.wait_for_function("window.ikzView && window.ikzView.ready", timeout=120_000)
+        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        elapsed = time.perf_counter() - start
+        browser.close()
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,M", help="comma-separated: S, M, L (default S,M)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rdflib-at-l", action="store_true", help="also measure rdflib memory at L")
+    parser.add_argument("--no-views", action="store_true")
+    parser.add_argument("-o", "--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args(argv)
+    rows: list = []
+    findings: dict = {}
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    for size in sizes:
+        if size not in SIZES:
+            parser.error(f"unknown size {size}")
+        bench_size(size, args.repeat, size != "L" or args.rdflib_at_l, rows, findings)
+    if not args.no_views:
+        bench_views(rows, findings)
+    table = ["| size | what | IKZ-Graph | baseline | ratio | notes |", "|---|---|---|---|---|---|"]
+    table += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    checks = []
+    for key, limit in TARGETS.items():
+        if key in findings:
+            value = findings[key]
+            ok = value >= limit if key.startswith("question_speedup") else value <= limit
+            checks.append((key, value, limit, ok))
+    summary = ["", "| target | measured | limit | met |", "|---|---|---|---|"]
+    summary += [f"| {k} | {v:.2f} | {'≥' if k.startswith('question_speedup') else '≤'} {lim} | {'yes' if ok else '**no**'} |"
+                for k, v, lim, ok in checks]
+    text = "\n".join(table + summary) + "\n"
+    print(text)
+    args.output.write_text(f"<!-- python benchmarks/run.py --sizes {args.sizes} -->\n" + text, encoding="utf-8")
+    missed = [k for k, _, _, ok in checks if not ok]
+    if missed:
+        print(f"targets missed: {', '.join(missed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
