@@ -274,6 +274,29 @@ def serve_command(obj: Context, port, host, graph_dir, cors, timeout):
             click.echo("stopped")
 
 
+@main.command("publish")
+@click.option("--endpoint", "store_url", required=True, metavar="URL",
+              help="Graph Store Protocol URL of the server, e.g. http://127.0.0.1:7878/store (Oxigraph) "
+                   "or http://localhost:3030/ikz/data (Fuseki).")
+@click.option("--named-graph", metavar="IRI", help="Replace this named graph instead of the default graph.")
+@click.option("--graph", "graph_dir", type=click.Path(file_okay=False), help="Folder of a build (default build/graph).")
+@click.option("--user", envvar="IKZ_PUBLISH_USER", help="User for HTTP basic authentication (password: $IKZ_PUBLISH_PASSWORD).")
+@click.pass_obj
+def publish_command(obj: Context, store_url, named_graph, graph_dir, user):
+    """Replace the graph on a SPARQL 1.1 Graph Store Protocol server with the build, in one step.
+
+    One HTTP PUT of build/graph/ikz.nt: readers of the server see the old or the new graph.
+    """
+    import os
+
+    from .publish import publish
+
+    graph_file = built_file(obj.project, graph_dir)
+    status = publish(graph_file, store_url, named_graph=named_graph, user=user,
+                     password=os.environ.get("IKZ_PUBLISH_PASSWORD"))
+    click.echo(f"{obj.project.relative(graph_file)} → {store_url} (HTTP {status})")
+
+
 from .cli_view import view  # noqa: E402
 
 main.add_command(view)
