@@ -81,6 +81,14 @@ store = ox.Store(); store.bulk_load(path={path!r}, format=ox.RdfFormat.N_TRIPLES
 print(json.dumps({{"seconds": time.perf_counter() - start, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
+OXRDFLIB_SNIPPET = """
+import json, resource, time
+from rdflib import Graph
+start = time.perf_counter()
+g = Graph(store="Oxigraph"); g.parse({path!r}, format="ox-nt")
+print(json.dumps({{"seconds": time.perf_counter() - start, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
 RDFLIB_SNIPPET = """
 import json, resource, time
 from rdflib import Graph
@@ -108,6 +116,9 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
                  f"{built['triples']:,} triples, peak RSS {built['rss_mb']:.0f} MB (bulk load {bulk['rss_mb']:.0f} MB)"))
     findings[f"build_vs_bulk_{size}"] = built["seconds"] / bulk["seconds"]
     findings[f"build_rss_{size}_mb"] = built["rss_mb"]
+    oxrdflib = run_python(OXRDFLIB_SNIPPET, path=nt)
+    rows.append((size, "load via rdflib API on Oxigraph (oxrdflib)", f"{oxrdflib['seconds']:.2f} s",
+                 f"bulk load {bulk['seconds']:.2f} s", f"{oxrdflib['seconds'] / bulk['seconds']:.1f}×", f"RSS {oxrdflib['rss_mb']:.0f} MB"))
     rdflib_load = None
     if with_rdflib:
         rdflib_load = run_python(RDFLIB_SNIPPET, path=nt)
