@@ -297,11 +297,12 @@ def publish_command(obj: Context, store_url, named_graph, graph_dir, user):
     click.echo(f"{obj.project.relative(graph_file)} → {store_url} (HTTP {status})")
 
 
+from .cli_analysis import COMMANDS as ANALYSIS_COMMANDS  # noqa: E402
 from .cli_ingest import COMMANDS as INGEST_COMMANDS  # noqa: E402
 from .cli_view import view  # noqa: E402
 
 main.add_command(view)
-for _command in INGEST_COMMANDS:
+for _command in INGEST_COMMANDS + ANALYSIS_COMMANDS:
     main.add_command(_command)
 
 
