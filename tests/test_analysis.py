@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -458,15 +457,13 @@ def _synthetic_store(cooperations: int, towns: int = 400, seed: int = 5) -> tupl
     return store, expected
 
 
-def test_projection_is_right_and_fast_at_scale():
+def test_projection_is_right_at_scale():
     """20,000 cooperations, ~100,000 memberships: the partner network equals an independent
-    count and is reached well inside the budget (≤ 5 s at 80,000 cooperations; this is a quarter)."""
+    count. (Its speed is measured by benchmarks/run.py, not asserted here: timings in unit
+    tests flake on shared machines.)"""
     store, expected = _synthetic_store(20_000)
-    started = time.perf_counter()
     G = town_graph(fetch(store))
-    elapsed = time.perf_counter() - started
     assert pairs(G) == expected
-    assert elapsed < 4.0, f"projection took {elapsed:.2f} s"   # ~1.2 s on a 2-core machine; a SPARQL self-join takes > 15 s
 
 
 # -- the command ----------------------------------------------------------------------------------
