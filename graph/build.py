@@ -340,7 +340,7 @@ def _sort_key(t):
 
 #: Up to this many triples the output is sorted (readable, and independent of file order);
 #: larger graphs are written in the store's order, which is the same for the same input.
-SORTED_OUTPUT_LIMIT = 500_000
+SORTED_OUTPUT_LIMIT = 50_000
 
 
 def serialize(loaded: LoadedGraph, directory: Path) -> dict[str, str]:
