@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import SourceDataError, ValidationError
-from .load import SourceFile, parse_turtle
+from .load import SourceFile, located, parse_turtle
 from .namespace import base_iri as resolve_base
 from .project import OPTIONAL_LAYERS, Project, find_project
 from .quotes import check_quotes
@@ -143,7 +143,8 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     registers = []
     for path in project.register_files(layers):
         say(f"register {project.relative(path)}")
-        register = load_register(path, base, project.relative(path))
+        with located(project.relative(path)):
+            register = load_register(path, base, project.relative(path))
         registers.append(register)
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in register.triples)
         for ags, line in register.lines.items():
@@ -184,13 +185,8 @@ CHECKS = Path(__file__).parent / "checks"
 
 def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
     fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
-    try:
+    with located(display):  # syntax errors with file:line:column, anything else without a traceback
         store.bulk_load(path=str(path), format=fmt, base_iri=base)
-    except SyntaxError as error:
-        line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
-        detail = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", str(error.msg or error))
-        raise SourceDataError(f"syntax error: {detail}", where=f"{display}:{line}:{column}" if line else display,
-                              fix="correct the file at that place") from None
 
 
 def _data_prefixes(base: str) -> dict[str, str]:

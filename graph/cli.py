@@ -215,6 +215,9 @@ def query_command(obj: Context, question_id, params, query_file, query_text, fmt
             result = gq.run_file(query_file, bindings, **options)
         else:
             result = gq.run(query_text, bindings, where="--text", **options)
+    note = result.truncation_note(obj.lang) if hasattr(result, "truncation_note") else None
+    if note:
+        click.echo(note, err=True)
     fmt = fmt or ("table" if sys.stdout.isatty() and not output else "tsv")
     text = render(result, fmt, gq.prefixes)
     if output:

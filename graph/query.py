@@ -1,9 +1,13 @@
 """Run SPARQL: named questions, files or text, on the embedded store or any endpoint.
 
 Every query passes the gate first (no SERVICE unless allowed, no FROM, no update, bounded
-nesting), is syntax-checked with a located message, gets the project's prefixes without
-PREFIX lines, has its parameters bound by a VALUES block (terms escaped by rdflib, never
-formatted into the text), and runs in a forked worker with a wall-clock timeout.
+nesting and length), gets the project's prefixes without PREFIX lines, has its parameters bound
+by a VALUES block (terms escaped by rdflib, never formatted into the text), and is checked and
+run in a forked worker with a wall-clock timeout, an address-space cap and no network (a seccomp
+filter refuses Internet sockets, whatever the engine's own HTTP client would do); at most
+``max_rows`` rows come back, and ``Result.truncated`` says when there were more. A crash or kill
+of the worker is a :class:`QueryFailure`; the next query runs in a fresh worker. Limits:
+:mod:`graph.limits`.
 
 >>> from graph.query import GraphQuery
 >>> gq = GraphQuery.open()                                  # doctest: +SKIP
@@ -13,10 +17,13 @@ formatted into the text), and runs in a forked worker with a wall-clock timeout.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import multiprocessing
 import os
 import re
+import signal
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,17 +34,18 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from . import limits
 from .errors import IKZError
+from .limits import DEFAULT_TIMEOUT  # noqa: F401 - re-exported (graph.cli imports it from here)
 from .load import read_text
 from .namespace import base_iri as resolve_base
 from .namespace import data_prefixes
 from .project import Project, find_project
 from .questions import ANY, CONCEPT_SCHEMES, Question, QuestionError, get_question, load_library
 from .rdfterms import to_rdflib
-from .sparql_text import bind_values, gate, query_form
+from .sparql_text import QueryRefused, bind_values, gate, query_form
 from .store import STORES, built_file, open_oxigraph, open_rdflib
-
-DEFAULT_TIMEOUT = 30.0
+from .worker import PersistentWorker
 
 
 class QuerySyntaxError(IKZError):
@@ -66,6 +74,19 @@ class Result:
     rows: list[dict] = field(default_factory=list)
     boolean: bool | None = None
     triples: list = field(default_factory=list)
+    #: True when the query had more rows (triples) than ``limit`` and only ``limit`` are here.
+    truncated: bool = False
+    limit: int | None = None
+
+    def truncation_note(self, lang: str = "en") -> str | None:
+        """A one-line note for stderr when the answer was cut at the row cap, else None."""
+        if not self.truncated:
+            return None
+        if lang == "de":
+            return (f"Hinweis: Antwort nach {self.limit:,} Zeilen abgeschnitten (Obergrenze); "
+                    "mit LIMIT/Filtern eingrenzen oder $IKZ_MAX_ROWS erhöhen").replace(",", ".")
+        return (f"note: answer truncated after {self.limit:,} rows (the row cap); "
+                "narrow the query (LIMIT, filters) or raise $IKZ_MAX_ROWS")
 
     def __len__(self) -> int:
         return len(self.rows) if self.form == "SELECT" else len(self.triples)
@@ -105,13 +126,25 @@ def project_prefixes(project: Project, base: str | None = None) -> dict[str, str
 
 
 def _prologue(prefixes: dict[str, str], text: str) -> str:
+    """PREFIX lines for an endpoint: the project's own prefixes (names and IRIs checked, so
+    nothing but a prefix declaration can come out of them)."""
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w.-]*):", text, re.I)}
-    return " ".join(f"PREFIX {k}: <{v}>" for k, v in prefixes.items() if k.lower() not in declared)
+    safe = {k: v for k, v in prefixes.items()
+            if re.fullmatch(r"[A-Za-z][\w.-]*|", k) and re.fullmatch(r"[^<>\"{}|^`\\\x00-\x20]*", v)}
+    return " ".join(f"PREFIX {k}: <{v}>" for k, v in safe.items() if k.lower() not in declared)
 
 
 # ---------------------------------------------------------------------------------------------
 # Engines
 # ---------------------------------------------------------------------------------------------
+
+
+def _capped(items, max_rows: int | None) -> tuple[list, bool]:
+    """At most ``max_rows`` items of an iterator, and whether there were more."""
+    if max_rows is None:
+        return list(items), False
+    taken = list(itertools.islice(items, max_rows + 1))
+    return taken[:max_rows], len(taken) > max_rows
 
 
 class OxigraphEngine:
@@ -123,22 +156,25 @@ class OxigraphEngine:
         self.store, self.prefixes = store, prefixes
 
     def check(self, text: str, where: str = "query") -> None:
+        """Syntax-check ``text`` (a located :class:`QuerySyntaxError`). On an empty store, but
+        pyoxigraph evaluates ASK eagerly: call it in the worker (``GraphQuery.run`` does)."""
         try:
             ox.Store().query(text, prefixes=self.prefixes)
         except SyntaxError as error:
             raise _syntax_error(str(error), text, where) from None
 
-    def run(self, text: str, form: str) -> Result:
+    def run(self, text: str, form: str, max_rows: int | None = None) -> Result:
         answer = self.store.query(text, prefixes=self.prefixes)
-        if form == "ASK":
-            return Result(form, boolean=bool(answer))
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            return Result(form, triples=[tuple(to_rdflib(x) for x in (t.subject, t.predicate, t.object)) for t in answer])
+        if form == "ASK" or isinstance(answer, ox.QueryBoolean):
+            return Result("ASK", boolean=bool(answer))
+        if form in ("CONSTRUCT", "DESCRIBE") or isinstance(answer, ox.QueryTriples):
+            triples, cut = _capped(answer, max_rows)
+            return Result(form, triples=[tuple(to_rdflib(x) for x in (t.subject, t.predicate, t.object)) for t in triples],
+                          truncated=cut, limit=max_rows)
         names = [v.value for v in answer.variables]
-        rows = []
-        for solution in answer:
-            rows.append({n: (None if solution[n] is None else to_rdflib(solution[n])) for n in names})
-        return Result(form, vars=names, rows=rows)
+        solutions, cut = _capped(answer, max_rows)
+        rows = [{n: (None if solution[n] is None else to_rdflib(solution[n])) for n in names} for solution in solutions]
+        return Result(form, vars=names, rows=rows, truncated=cut, limit=max_rows)
 
 
 class RdflibEngine:
@@ -150,14 +186,47 @@ class RdflibEngine:
     def check(self, text: str, where: str = "query") -> None:
         OxigraphEngine(ox.Store(), self.prefixes).check(text, where)
 
-    def run(self, text: str, form: str) -> Result:
-        answer = self.graph.query(text, initNs=self.prefixes)
+    def run(self, text: str, form: str, max_rows: int | None = None, allow_service: bool = False) -> Result:
+        if self.name == "memory":
+            # rdflib evaluates itself: parse once, refuse what reaches out (a second line of
+            # defence behind the gate), then evaluate the parsed query
+            from rdflib.plugins.sparql import prepareQuery
+
+            query = prepareQuery(text, initNs=self.prefixes)
+            _refuse_remote_algebra(query.algebra, allow_service)
+            answer = self.graph.query(query)
+        else:
+            answer = self.graph.query(text, initNs=self.prefixes)
         if form == "ASK":
             return Result(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return Result(form, triples=[tuple(_plain(x) for x in t) for t in answer])
+            triples, cut = _capped(iter(answer), max_rows)
+            return Result(form, triples=[tuple(_plain(x) for x in t) for t in triples], truncated=cut, limit=max_rows)
         names = [str(v) for v in answer.vars]
-        return Result(form, vars=names, rows=[{n: _plain(row[n]) for n in names} for row in answer])
+        rows, cut = _capped(iter(answer), max_rows)
+        return Result(form, vars=names, rows=[{n: _plain(row[n]) for n in names} for row in rows],
+                      truncated=cut, limit=max_rows)
+
+
+def _refuse_remote_algebra(algebra, allow_service: bool = False) -> None:
+    """Refuse a parsed rdflib query that would call out: SERVICE or a dataset clause."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern" and not allow_service:
+                raise QueryRefused("SERVICE (a federated query to another server) is refused",
+                                   fix="run the query without SERVICE")
+            if dict.get(node, "datasetClause"):  # CompValue.get() answers the key when missing
+                raise QueryRefused("FROM / FROM NAMED is refused: the graph is one dataset and nothing is fetched",
+                                   fix="remove the FROM clause")
+            stack.extend(dict.values(node))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
 
 
 class EndpointEngine:
@@ -169,31 +238,60 @@ class EndpointEngine:
     def check(self, text: str, where: str = "query") -> None:
         OxigraphEngine(ox.Store(), self.prefixes).check(text, where)
 
-    def run(self, text: str, form: str) -> Result:
+    def run(self, text: str, form: str, max_rows: int | None = None, timeout: float | None = None) -> Result:
+        timeout = timeout if timeout is not None else self.timeout
         full = _prologue(self.prefixes, text) + "\n" + text
         accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         request = urllib.request.Request(
             self.url, data=urllib.parse.urlencode({"query": full}).encode(),
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
         )
+        deadline = time.monotonic() + timeout if timeout else None
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = response.read()
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                body = _read_capped(response, deadline, self.url)
         except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace")[:500]
+            detail = error.read(2000).decode("utf-8", "replace")[:500]
             raise QueryFailure(f"the endpoint answered HTTP {error.code}: {detail}", where=self.url) from None
         except (urllib.error.URLError, OSError) as error:
+            if isinstance(getattr(error, "reason", None), TimeoutError) or isinstance(error, TimeoutError):
+                raise QueryTimeout(f"the endpoint did not answer within {timeout:g} s", where=self.url,
+                                   fix="narrow the query (LIMIT, more specific patterns) or raise --timeout") from None
             raise QueryFailure(f"cannot reach the endpoint: {getattr(error, 'reason', error)}", where=self.url,
                                fix="check the URL (e.g. http://127.0.0.1:7878/query) and that the server runs") from None
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            triples = [tuple(to_rdflib(x) for x in (t.subject, t.predicate, t.object))
-                       for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-            return Result(form, triples=triples)
-        data = json.loads(body)
-        if form == "ASK":
-            return Result(form, boolean=bool(data["boolean"]))
-        names = data["head"]["vars"]
-        return Result(form, vars=names, rows=[{n: _json_term(b.get(n)) for n in names} for b in data["results"]["bindings"]])
+        try:
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                parsed, cut = _capped(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), max_rows)
+                triples = [tuple(to_rdflib(x) for x in (t.subject, t.predicate, t.object)) for t in parsed]
+                return Result(form, triples=triples, truncated=cut, limit=max_rows)
+            data = json.loads(body)
+            if form == "ASK":
+                return Result(form, boolean=bool(data["boolean"]))
+            names = data["head"]["vars"]
+            bindings, cut = _capped(iter(data["results"]["bindings"]), max_rows)
+            return Result(form, vars=names, rows=[{n: _json_term(b.get(n)) for n in names} for b in bindings],
+                          truncated=cut, limit=max_rows)
+        except (ValueError, KeyError, TypeError, SyntaxError) as error:
+            raise QueryFailure(f"the endpoint's answer is not valid SPARQL results: {type(error).__name__}: {error}"[:500],
+                               where=self.url) from None
+
+
+def _read_capped(response, deadline: float | None, url: str) -> bytes:
+    """The response body, read in blocks: a wall-clock deadline for the whole answer (a socket
+    timeout only bounds each read) and at most ``MAX_RESPONSE_BYTES``."""
+    chunks, size = [], 0
+    while True:
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout("the endpoint's answer took longer than the timeout", where=url,
+                               fix="narrow the query (LIMIT, more specific patterns) or raise --timeout")
+        block = response.read(1 << 16)
+        if not block:
+            return b"".join(chunks)
+        size += len(block)
+        if size > limits.MAX_RESPONSE_BYTES:
+            raise QueryFailure(f"the endpoint's answer is larger than {limits.MAX_RESPONSE_BYTES >> 20} MiB", where=url,
+                               fix="narrow the query (LIMIT, more specific patterns)")
+        chunks.append(block)
 
 
 def _plain(term):
@@ -236,9 +334,32 @@ def _syntax_error(message: str, text: str, where: str = "query") -> QuerySyntaxE
 # ---------------------------------------------------------------------------------------------
 
 
-def _child(function, connection):
+def _quiet_stderr() -> None:
+    """The worker's own stderr goes nowhere: its errors come back through the pipe, and a Rust
+    abort's backtrace would only clutter the terminal (the parent explains the death)."""
     try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _child(function, connection, memory_mb: int | None, offline: bool):
+    try:
+        import faulthandler
+
+        faulthandler.disable()  # a crash of the worker is reported by the parent
+        _quiet_stderr()
+        if memory_mb:
+            limits.cap_memory(memory_mb)
+        if offline:
+            limits.deny_network()
         connection.send((True, function()))
+    except MemoryError:
+        connection.send((False, QueryFailure(
+            f"the query needed more memory than the worker may use ({memory_mb} MiB)",
+            fix="narrow the query (LIMIT, more specific patterns) or raise $IKZ_QUERY_MEMORY_MB")))
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
         try:
             connection.send((False, error))
@@ -248,17 +369,37 @@ def _child(function, connection):
         connection.close()
 
 
-def run_with_timeout(function, timeout: float | None):
+def _death(exitcode: int | None, memory_mb: int | None) -> QueryFailure:
+    """A clear message for a worker that ended without an answer."""
+    fix = "the query may be too large for this machine; simplify it (the next query runs in a fresh worker)"
+    if exitcode is not None and exitcode < 0:
+        number = -exitcode
+        name = signal.Signals(number).name if number in set(signal.Signals) else f"signal {number}"
+        if number == signal.SIGABRT and memory_mb:
+            return QueryFailure(f"the query worker was stopped ({name}): most likely it reached the memory cap "
+                                f"of {memory_mb} MiB", fix="narrow the query, or raise $IKZ_QUERY_MEMORY_MB")
+        if number == signal.SIGKILL:
+            return QueryFailure(f"the query worker was killed ({name}), e.g. by the system running out of memory",
+                                fix=fix)
+        return QueryFailure(f"the query worker crashed ({name})", fix=fix)
+    return QueryFailure(f"the query worker died (exit code {exitcode if exitcode is not None else 'unknown'})", fix=fix)
+
+
+def run_with_timeout(function, timeout: float | None, *, memory_mb: int | None = None, offline: bool = True):
     """Call ``function`` in a forked worker; kill it after ``timeout`` seconds.
 
-    Where ``fork`` is unavailable (Windows), the function runs in this process without a
-    hard limit.
+    The worker may grow its address space by at most ``memory_mb`` MiB (default
+    :func:`graph.limits.memory_mb`, 0 for no cap) and, when ``offline``, cannot open an
+    Internet socket. A worker that crashes, is killed or runs out of memory is reported as a
+    :class:`QueryFailure`; this process is not affected. With ``timeout=None``, or where
+    ``fork`` is unavailable (Windows), the function runs in this process without these limits.
     """
     if not timeout or "fork" not in multiprocessing.get_all_start_methods():
         return function()
+    memory_mb = limits.memory_mb() if memory_mb is None else memory_mb
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_child, args=(function, sender), daemon=True)
+    worker = context.Process(target=_child, args=(function, sender, memory_mb, offline), daemon=True)
     worker.start()
     sender.close()
     try:
@@ -267,9 +408,9 @@ def run_with_timeout(function, timeout: float | None):
                                fix="narrow the query (LIMIT, more specific patterns) or raise --timeout")
         try:
             ok, value = receiver.recv()
-        except EOFError:
-            raise QueryFailure(f"the query worker died (exit code {worker.exitcode if worker.exitcode is not None else 'unknown'})",
-                               fix="the query may be too large for this machine; simplify it") from None
+        except (EOFError, OSError):
+            worker.join(5)
+            raise _death(worker.exitcode, memory_mb) from None
     finally:
         if worker.is_alive():
             worker.kill()
@@ -298,6 +439,7 @@ class GraphQuery:
         self.prefixes = engine.prefixes
         self._library: dict[str, Question] | None = None
         self._lookup_cache: dict = {}
+        self._worker = None
 
     @classmethod
     def open(cls, project: Project | str | None = None, store: str = "oxigraph", *,
@@ -325,15 +467,50 @@ class GraphQuery:
     # -- running ------------------------------------------------------------------------------
 
     def run(self, text: str, bindings: dict | None = None, *, where: str = "query",
-            allow_service: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> Result:
-        """Run SPARQL ``text`` with ``bindings`` (variable name → rdflib term)."""
+            allow_service: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+            max_rows: int | None = None, memory_mb: int | None = None) -> Result:
+        """Run SPARQL ``text`` with ``bindings`` (variable name → rdflib term).
+
+        Gated here; checked and run in a worker with ``timeout`` (seconds), ``memory_mb`` and
+        no network (see :func:`run_with_timeout`). At most ``max_rows`` rows (default
+        :func:`graph.limits.max_rows`; 0 for all) come back, with ``truncated`` set when there
+        were more.
+        """
         gate(text, allow_service=allow_service, where=where)
-        self.engine.check(text, where)
         form = query_form(text)
         bound = bind_values(text, {k: v.n3() for k, v in (bindings or {}).items()})
-        if isinstance(self.engine, EndpointEngine):
-            return self.engine.run(bound, form)  # the HTTP request has its own timeout
-        return run_with_timeout(lambda: self.engine.run(bound, form), timeout)
+        cap = limits.max_rows() if max_rows is None else (max_rows or None)
+        engine = self.engine
+        if isinstance(engine, EndpointEngine):
+            # the syntax check may evaluate (ASK): in a worker too; the HTTP request has its
+            # own deadline for the whole answer
+            run_with_timeout(lambda: engine.check(text, where), timeout, memory_mb=memory_mb)
+            return engine.run(bound, form, cap, timeout=timeout)
+
+        def work():
+            engine.check(text, where)
+            if isinstance(engine, RdflibEngine):
+                return engine.run(bound, form, cap, allow_service=allow_service)
+            return engine.run(bound, form, cap)
+
+        if timeout and not allow_service and memory_mb is None and PersistentWorker.available():
+            # the usual case: a long-lived worker (same limits, no fork per query)
+            if self._worker is None:
+                self._worker = PersistentWorker(self._handle, memory_mb=limits.memory_mb(), offline=True)
+            return self._worker.call((text, where, bound, form, cap), timeout)
+        return run_with_timeout(work, timeout, memory_mb=memory_mb, offline=not allow_service)
+
+    def _handle(self, request):
+        """Runs in the persistent worker: check, then answer."""
+        text, where, bound, form, cap = request
+        self.engine.check(text, where)
+        return self.engine.run(bound, form, cap)
+
+    def close(self) -> None:
+        """Stop the query worker (it also stops with this process)."""
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
 
     def run_file(self, path: str | Path, bindings: dict | None = None, **options) -> Result:
         path = Path(path)

@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 
 from .errors import IKZError
+from .limits import MAX_QUERY_CHARS, MAX_QUERY_DEPTH
 
 _TOKEN = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?P<comment>\#[^\r\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
@@ -25,10 +26,11 @@ _TOKEN = re.compile(
     re.X | re.S,
 )
 
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 #: Deepest nesting of { } and ( ) accepted; deeper queries are refused before any parser sees
 #: them (pyoxigraph crashes the process on a few thousand nested groups).
-MAX_DEPTH = 64
+MAX_DEPTH = MAX_QUERY_DEPTH
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class QueryRefused(IKZError):
@@ -52,8 +54,48 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def decode_codepoints(text: str) -> str:
+    r"""The text with SPARQL codepoint escapes (``\u0053``, ``\U00000053``) replaced.
+
+    SPARQL 1.1 (section 19.2) processes these *before* parsing, anywhere in the query, so a
+    keyword can be spelled with them; the gate checks the decoded text as well.
+
+    >>> decode_codepoints(r"\u0053ERVICE")
+    'SERVICE'
+    """
+    def one(match: re.Match) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
+    return _CODEPOINT.sub(one, text)
+
+
+#: Keywords refused wherever they occur in a bare word (also glued to another word, which some
+#: parsers accept: ``?s ?p trueSERVICE <x> { }`` parses in pyoxigraph as ``true SERVICE``).
+_REFUSED = ("SERVICE", "FROM") + UPDATE_KEYWORDS
+
+
+def _refused_word(token: Token) -> str | None:
+    """The refused keyword in a bare word (or in the prefix of a prefixed name), if any."""
+    if token.kind == "word":
+        word = token.text.upper()
+    elif token.kind == "pname":
+        word = token.text.split(":", 1)[0].upper()
+    else:
+        return None
+    if word in _REFUSED:
+        return word
+    return next((k for k in _REFUSED if k in word), None)
+
+
 def gate(text: str, *, allow_service: bool = False, where: str = "query") -> None:
     """Refuse what a read-only, offline query service must not run.
+
+    Checked on the text as written and on the text with codepoint escapes decoded, with a
+    lexer that knows strings, IRIs and comments (a comment ends at CR or LF, as in SPARQL):
+    SERVICE (unless allowed), FROM / FROM NAMED, every update keyword (LOAD, INSERT, ...),
+    nesting deeper than ``MAX_DEPTH`` and text longer than ``MAX_QUERY_CHARS``. It runs before
+    any parser sees the text.
 
     >>> gate("SELECT * WHERE { ?s ?p ?o }")
     >>> gate("SELECT * WHERE { SERVICE <http://x> { ?s ?p ?o } }")
@@ -62,6 +104,22 @@ def gate(text: str, *, allow_service: bool = False, where: str = "query") -> Non
     graph.sparql_text.QueryRefused: query:1:18: SERVICE (a federated query to another server) is refused
       fix: run the query without SERVICE, or pass --allow-service if calling that server is intended
     """
+    if not isinstance(text, str):
+        raise QueryRefused(f"the query must be text, not {type(text).__name__}", where=where)
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters", where=where,
+                           fix="shorten the query (put long value lists into the data instead)")
+    if "\x00" in text:
+        line, col = _line_col(text, text.index("\x00"))
+        raise QueryRefused("the query contains a NUL character", where=f"{where}:{line}:{col}",
+                           fix="remove the control character")
+    _gate_text(text, allow_service, where)
+    decoded = decode_codepoints(text)
+    if decoded != text:
+        _gate_text(decoded, allow_service, where)
+
+
+def _gate_text(text: str, allow_service: bool, where: str) -> None:
     depth = deepest = 0
     for token in tokens(text):
         if token.kind == "punct" and token.text in "{(":
@@ -75,10 +133,12 @@ def gate(text: str, *, allow_service: bool = False, where: str = "query") -> Non
                 )
         elif token.kind == "punct" and token.text in "})":
             depth -= 1
-        elif token.kind == "word":
-            word = token.text.upper()
+        else:
+            word = _refused_word(token)
+            if word is None or (word == "SERVICE" and allow_service):
+                continue
             line, col = _line_col(text, token.start)
-            if word == "SERVICE" and not allow_service:
+            if word == "SERVICE":
                 raise QueryRefused(
                     "SERVICE (a federated query to another server) is refused",
                     where=f"{where}:{line}:{col}",
@@ -90,12 +150,11 @@ def gate(text: str, *, allow_service: bool = False, where: str = "query") -> Non
                     where=f"{where}:{line}:{col}",
                     fix="change the data files under data/ and run `ikz build`",
                 )
-            if word == "FROM":
-                raise QueryRefused(
-                    "FROM / FROM NAMED is refused: the graph is one dataset and nothing is fetched",
-                    where=f"{where}:{line}:{col}",
-                    fix="remove the FROM clause; the query runs over the whole built graph",
-                )
+            raise QueryRefused(
+                "FROM / FROM NAMED is refused: the graph is one dataset and nothing is fetched",
+                where=f"{where}:{line}:{col}",
+                fix="remove the FROM clause; the query runs over the whole built graph",
+            )
 
 
 def query_form(text: str) -> str:
