@@ -35,7 +35,7 @@ from graph.sparql_text import bind_values  # noqa: E402
 from synthetic import SIZES, generate  # noqa: E402
 
 #: rdflib memory gets this long per question (then counted as this long: a lower bound).
-RDFLIB_LIMIT = 60.0
+RDFLIB_LIMIT = 15.0
 TARGETS = {
     "question_median_L_s": 1.0,       # every named question at L
     "question_vs_raw_L": 1.3,         # ... and within 1.3x of raw pyoxigraph
