@@ -37,7 +37,7 @@ from synthetic import SIZES, generate  # noqa: E402
 #: rdflib memory gets this long per question (then counted as this long: a lower bound).
 RDFLIB_LIMIT = 15.0
 TARGETS = {
-    "question_median_L_s": 1.0,       # every named question at L
+    "question_slowest_L_s": 1.0,      # every named question at L (its median over repeats)
     "question_vs_raw_L": 1.3,         # ... and within 1.3x of raw pyoxigraph
     "question_speedup_M": 20.0,       # median speed-up over rdflib memory at M
     "partners_L_s": 5.0,              # partner network at L
@@ -151,7 +151,7 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
             speedups.append(t_memory / t_ours)
         rows.append((size, f"question `{qid}`", f"{t_ours * 1000:.1f} ms", f"raw pyoxigraph {t_raw * 1000:.1f} ms",
                      f"{ratio:.2f}×", note))
-    findings[f"question_median_{size}_s"] = slowest
+    findings[f"question_slowest_{size}_s"] = slowest
     findings[f"question_vs_raw_{size}"] = statistics.median(ratios_raw)
     if speedups:
         findings[f"question_speedup_{size}"] = statistics.median(speedups)
@@ -189,7 +189,7 @@ def bench_views(rows: list, findings: dict) -> None:
             build(find_project(ROOT), national.parent, layers=("national",))
         store.bulk_load(path=str(national), format=ox.RdfFormat.N_TRIPLES)
         start = time.perf_counter()
-        model = view_model(store, "facilities", layout="geo")
+        model = view_model(store, "facilities", layout="geo", full=True)  # every node, not grouped
         html = render_html(model)
         generation = time.perf_counter() - start
         path = folder / "view.html"

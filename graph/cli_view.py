@@ -13,7 +13,7 @@ import click
 
 from .errors import IKZError, ProjectError
 from .project import find_project
-from .views import DEFAULT_SEED, KINDS, LAYOUTS, open_graph, render_html, view_model, write_html
+from .views import DEFAULT_SEED, KINDS, LAYOUTS, MAX_NODES, open_graph, render_html, view_model, write_html
 from .views.text import t
 
 
@@ -51,10 +51,13 @@ def _graph_source(ctx: click.Context, graph_dir: str | None):
 @click.option("--layout", type=click.Choice(LAYOUTS), default="geo", show_default=True,
               help="geo: towns at their coordinates; force: a force layout with a fixed seed.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed of the force layout.")
+@click.option("--full", is_flag=True, default=False,
+              help=f"Draw every town and facility even above {MAX_NODES:,} nodes (default: such views are "
+                   "aggregated to districts).")
 @click.option("--graph", "graph_dir", type=click.Path(file_okay=False), default=None,
               help="Folder of a built graph (default: build/graph).")
 @click.pass_context
-def view(ctx, kind, output, lang, title, service_area, facility_kind, proposed, layout, seed, graph_dir):
+def view(ctx, kind, output, lang, title, service_area, facility_kind, proposed, layout, seed, full, graph_dir):
     """Write the network view KIND (facilities or partners) as one self-contained HTML file.
 
     \b
@@ -65,17 +68,22 @@ def view(ctx, kind, output, lang, title, service_area, facility_kind, proposed, 
     The file opens offline on any laptop (nothing is loaded from the internet): legend,
     search, filters, PNG export, and on hover the verbatim source sentence behind every
     point and line. The same graph gives a byte-identical file.
+
+    Views of more than MAX_NODES (2,000) nodes, e.g. over the national register, are
+    aggregated to districts (the page says so); --full draws every node.
     """
     lang = lang or getattr(ctx.obj, "lang", None) or "de"
     try:
         store, version = open_graph(_graph_source(ctx, graph_dir))
         model = view_model(
             store, kind, lang=lang, title=title, service_area=service_area, facility_kind=facility_kind,
-            include_proposed=proposed, layout=layout, seed=seed, version=version,
+            include_proposed=proposed, layout=layout, seed=seed, version=version, full=full,
         )
         path = write_html(render_html(model), output or _default_output(ctx, kind))
     except IKZError as error:
         click.echo(f"Fehler / error: {error}", err=True)
         sys.exit(error.exit_code)
     visible = t("summary", lang, nodes=len(model.nodes), edges=len(model.edges))
+    if model.aggregated:
+        visible += "; " + t("aggregated_short", lang, kind=kind)
     click.echo(f"{t('written', lang)} {path} ({visible})")

@@ -1,6 +1,9 @@
 /* IKZ-Graph network view: draws the picture from the JSON block #ikz-data with vis-network.
  * Texts from the data are only ever set as text (textContent, option.value), never parsed as
- * HTML. Positions come from the data; physics is off, so nothing moves by itself. */
+ * HTML. Positions come from the data; physics is off, so nothing moves by itself.
+ * Fast first draw for thousands of nodes: styles, quotes and facet sets come once in tables
+ * (data.styles, data.quotes, data.facets); tooltips are built only when one is shown; the
+ * filters run at start only when the browser restored an unchecked box. */
 (function () {
   "use strict";
 
@@ -10,8 +13,21 @@
   var container = document.getElementById("ikz-network");
   var nodeById = {};
   var edgeById = {};
-  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
-  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+  function resolveItems(info) {
+    (info.items || []).forEach(function (item) { item.facets = data.facets[item.f]; });
+  }
+  data.nodes.forEach(function (n) {
+    nodeById[n.id] = n;
+    n.facets = data.facets[n.f];
+    n.requires = n.requires || [];
+  });
+  data.edges.forEach(function (e) {
+    edgeById[e.id] = e;
+    e.facets = data.facets[e.f];
+    e.info.items = e.info.items || [];
+    e.width_scale = e.width_scale || 1.0;
+    resolveItems(e.info);
+  });
 
   function el(tag, className, text) {
     var element = document.createElement(tag);
@@ -56,7 +72,7 @@
     }
     function appendRefs(parent, list) {
       if (!list || !list.length) { return; }
-      var numbers = list.map(function (q) { return "[" + ref(q) + "]"; });
+      var numbers = list.map(function (q) { return "[" + ref(data.quotes[q]) + "]"; });
       parent.appendChild(el("div", "tip-refs", T.evidence + ": " + numbers.join(" ")));
     }
     function addSources(list) {
@@ -96,15 +112,21 @@
 
   /* --- the network --------------------------------------------------------------------------- */
 
+  /* Every item gets a placeholder title, so that vis-network shows its tooltip; the content
+   * is built when the tooltip is shown (see "showPopup" below). */
+  var PLACEHOLDER = " ";
+
   function visNode(n) {
-    var node = { id: n.id, label: n.label, x: n.x, y: n.y, title: infoElement(n.info, null, null, true) };
-    Object.keys(n.vis).forEach(function (key) { node[key] = n.vis[key]; });
+    var node = { id: n.id, label: n.label, x: n.x, y: n.y, title: PLACEHOLDER, hidden: false };
+    var style = data.styles[n.s];
+    for (var key in style) { node[key] = style[key]; }
     return node;
   }
 
   function visEdge(e) {
-    var edge = { id: e.id, from: e.from, to: e.to, title: infoElement(e.info, null, null, true) };
-    Object.keys(e.vis).forEach(function (key) { edge[key] = e.vis[key]; });
+    var edge = { id: e.id, from: e.from, to: e.to, title: PLACEHOLDER, hidden: false };
+    var style = data.styles[e.s];
+    for (var key in style) { edge[key] = style[key]; }
     return edge;
   }
 
@@ -112,6 +134,28 @@
   var edges = new vis.DataSet(data.edges.map(visEdge));
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   network.fit({ animation: false });
+
+  function edgeTitle(e, items) {
+    return e.heading ? e.heading + ": " + sharedText(items.length) : null;
+  }
+
+  function tooltipFor(id) {
+    if (nodeById[id]) { return infoElement(nodeById[id].info, null, null, true); }
+    var e = edgeById[id];
+    if (!e) { return null; }
+    var items = shownItems[e.id] || e.info.items;
+    return infoElement(e.info, items, edgeTitle(e, items), true);
+  }
+
+  network.on("showPopup", function (id) {
+    var frame = container.querySelector("div.vis-tooltip");
+    var content = tooltipFor(id);
+    if (!frame || !content) { return; }
+    frame.textContent = "";
+    frame.appendChild(content);
+    var popup = network.interactionHandler && network.interactionHandler.popup;
+    if (popup && typeof popup.show === "function") { popup.show(); }  // place it again, now with its size
+  });
 
   /* --- filters -------------------------------------------------------------------------------- */
 
@@ -137,6 +181,12 @@
     return true;
   }
 
+  var shownNodes = {};   // what the page shows now: only changes are sent to vis-network
+  var shownEdges = {};
+  var edgeState = {};
+  data.nodes.forEach(function (n) { shownNodes[n.id] = true; });
+  data.edges.forEach(function (e) { shownEdges[e.id] = true; });
+
   function applyFilters() {
     var checked = checkedFacets();
     var hidden = {};
@@ -145,9 +195,11 @@
     data.edges.forEach(function (e) {
       var show = !hidden[e.from] && !hidden[e.to] && passes(e.facets, checked);
       var items = e.info.items;
-      var shown = items.filter(function (item) { return passes(item.facets, checked); });
-      if (items.length && !shown.length) { show = false; }
-      shownItems[e.id] = shown;
+      if (items.length) {
+        var shown = items.filter(function (item) { return passes(item.facets, checked); });
+        if (!shown.length) { show = false; }
+        shownItems[e.id] = shown;
+      }
       visible[e.id] = show;
     });
     data.nodes.forEach(function (n) {
@@ -155,22 +207,39 @@
     });
     data.edges.forEach(function (e) { if (hidden[e.from] || hidden[e.to]) { visible[e.id] = false; } });
     hiddenNodes = hidden;
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !!hidden[n.id] }; }));
-    edges.update(data.edges.map(function (e) {
-      var update = { id: e.id, hidden: !visible[e.id] };
+    var nodeUpdates = [];
+    data.nodes.forEach(function (n) {
+      var show = !hidden[n.id];
+      if (show !== shownNodes[n.id]) { nodeUpdates.push({ id: n.id, hidden: !show }); shownNodes[n.id] = show; }
+    });
+    var edgeUpdates = [];
+    data.edges.forEach(function (e) {
+      var update = { id: e.id };
+      var changed = false;
+      if (visible[e.id] !== shownEdges[e.id]) {
+        update.hidden = !visible[e.id];
+        shownEdges[e.id] = visible[e.id];
+        changed = true;
+      }
       if (e.info.items.length) {
         var count = shownItems[e.id].length;
-        var title = e.heading ? e.heading + ": " + sharedText(count) : null;
-        update.title = infoElement(e.info, shownItems[e.id], title, true);
-        if (e.weighted && count) {
-          update.width = (data.settings.width_base + data.settings.width_per * count) * e.width_scale;
+        var state = edgeState[e.id] || { count: e.info.items.length };
+        if (count && count !== state.count) {
+          if (e.weighted) {
+            update.width = (data.settings.width_base + data.settings.width_per * count) * e.width_scale;
+          }
+          if (e.count_label) {
+            update.label = count >= 2 ? String(count) : "";
+          }
+          state.count = count;
+          changed = true;
         }
-        if (e.count_label && count) {
-          update.label = count >= 2 ? String(count) : "";
-        }
+        edgeState[e.id] = state;
       }
-      return update;
-    }));
+      if (changed) { edgeUpdates.push(update); }
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
   }
 
   filterBoxes.forEach(function (box) { box.addEventListener("change", applyFilters); });
@@ -190,8 +259,7 @@
 
   function edgeDetails(e) {
     var items = shownItems[e.id] || e.info.items;
-    var title = e.heading ? e.heading + ": " + sharedText(items.length) : null;
-    return infoElement(e.info, items, title);
+    return infoElement(e.info, items, edgeTitle(e, items));
   }
 
   network.on("click", function (params) {
@@ -209,14 +277,21 @@
   var input = document.getElementById("ikz-search");
   var message = document.getElementById("ikz-search-message");
   var names = document.getElementById("ikz-names");
+  var seenLabels = {};
   var sortedLabels = data.nodes.map(function (n) { return n.label; })
-    .filter(function (label, i, all) { return all.indexOf(label) === i; })
-    .sort(function (a, b) { return a.localeCompare(b, data.lang); });
+    .filter(function (label) {
+      if (Object.prototype.hasOwnProperty.call(seenLabels, label)) { return false; }
+      seenLabels[label] = true;
+      return true;
+    })
+    .sort(new Intl.Collator(data.lang).compare);
+  var options = document.createDocumentFragment();
   sortedLabels.forEach(function (label) {
     var option = document.createElement("option");
     option.value = label;
-    names.appendChild(option);
+    options.appendChild(option);
   });
+  names.appendChild(options);
 
   function findNode(query) {
     var q = query.trim().toLocaleLowerCase(data.lang);
@@ -437,5 +512,6 @@
     downloadPng: downloadPng,
     ready: true
   };
-  applyFilters();
+  // a browser may restore the boxes' state on reload: then the picture must follow them
+  if (filterBoxes.some(function (box) { return !box.checked; })) { applyFilters(); }
 }());

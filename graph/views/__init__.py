@@ -10,6 +10,8 @@ Library first; ``ikz view`` (graph/cli_view.py) is a thin wrapper.
 * :func:`render_html` turns it into the HTML text (byte-identical for the same model);
 * :func:`write_view` does both and writes UTF-8 atomically;
 * :func:`show` returns a :class:`View` that notebooks display inline.
+
+Views of more than :data:`MAX_NODES` nodes are aggregated to districts unless ``full=True``.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ import pyoxigraph as ox
 from .. import __version__
 from ..errors import ProjectError
 from .facts import ViewError
-from .model import (DEFAULT_SEED, KINDS, LAYOUTS, Edge, FilterGroup, Footer, Info, LegendEntry, Node,
+from .model import (DEFAULT_SEED, KINDS, LAYOUTS, MAX_NODES, Edge, FilterGroup, Footer, Info, LegendEntry, Node,
                     QuoteRef, ViewModel, resolve_concept, store_version, view_model)
 from .render import View, render_html, write_html
 
 __all__ = [
-    "DEFAULT_SEED", "KINDS", "LAYOUTS", "Edge", "FilterGroup", "Footer", "Info", "LegendEntry", "Node",
+    "DEFAULT_SEED", "KINDS", "LAYOUTS", "MAX_NODES", "Edge", "FilterGroup", "Footer", "Info", "LegendEntry", "Node",
     "QuoteRef", "View", "ViewError", "ViewModel", "graph_version", "open_graph", "render_html",
     "resolve_concept", "show", "store_version", "view_model", "write_html", "write_view",
 ]

@@ -58,7 +58,7 @@ def select(store: ox.Store, name: str, **params: str) -> list[dict]:
     substitutions = {ox.Variable(k): ox.Literal(v) for k, v in sorted(params.items())}
     solutions = store.query(query_text(name), substitutions=substitutions or None)
     names = [v.value for v in solutions.variables]
-    return [{n: row[n] for n in names} for row in solutions]
+    return [dict(zip(names, row)) for row in solutions]
 
 
 def iri(term) -> str | None:
@@ -155,6 +155,11 @@ class Facts:
         self.towns = self._towns(store)
         self.cooperations = self._cooperations(store)
         self.memberships = self._memberships(store)
+        self.memberships_of: dict[str, list[Membership]] = defaultdict(list)   # by cooperation
+        self.memberships_by_member: dict[str, list[Membership]] = defaultdict(list)
+        for m in self.memberships:
+            self.memberships_of[m.cooperation].append(m)
+            self.memberships_by_member[m.member].append(m)
         self.pairs = [(iri(r["a"]), iri(r["b"]), iri(r["cooperation"])) for r in select(store, "partner-pairs")]
         self.facilities = self._facilities(store)
         self.quotes = self._quotes(store)

@@ -2,18 +2,30 @@
 
 * ``geo``: towns at their coordinates (equirectangular projection, north up), everything else
   placed among the nodes it is linked to (a facility at the mean position of the towns that use
-  it, an operator next to its facility), nodes with the same place spread on a small circle;
-  then labels are pushed apart until no two overlap (towns never move).
+  it, an operator next to its facility), nodes with the same place spread on a small circle,
+  each at a free spot, so that no two labels overlap. Towns whose own labels would overlap
+  (neighbours on the map) are first pushed apart just enough (:func:`remove_overlaps`); the
+  map grows with the number of towns (:func:`map_span`).
 * ``force``: a Fruchterman–Reingold layout in pure Python with a fixed seed; then each node
   goes to the free spot nearest its place, as in ``geo``.
 
 Coordinates are rounded to whole pixels; the page turns physics off, so nothing moves.
+
+Scale: placed boxes and lines live in a grid of cells (:class:`Space`), so a candidate spot is
+checked only against what is near it (the same result as checking everything, in time linear
+in the number of nodes). Above ``DETAILED_LIMIT`` nodes a spot is the nearest free one (lines
+through labels and crossings are no longer weighed) and there is no refinement round. Nodes
+with no coordinates and no neighbour to follow (towns of districts without any known
+coordinates) are laid out by :func:`grid_blocks`: one block per district, in AGS order, below
+the map. The force layout runs per connected component above ``FORCE_EXACT`` nodes, and the
+components are packed in rows.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 
 #: Width/height of the drawing in vis-network units (the page zooms to fit).
@@ -26,6 +38,13 @@ SATELLITE = 130.0
 SPREAD = 95.0
 #: Rounds of re-placing every movable node once all are placed.
 REFINE_ROUNDS = 1
+#: Above this many nodes the placement only looks for the nearest free spot (no line costs)
+#: and skips the refinement round: linear time for views of thousands of nodes.
+DETAILED_LIMIT = 400
+#: Above this many nodes the force layout runs per connected component (packed in rows).
+FORCE_EXACT = 400
+#: Side of a cell of the spatial index, in pixels.
+CELL = 200.0
 CHAR_WIDTH = 0.56   # average glyph width of a sans-serif font, in font sizes
 LINE_HEIGHT = 1.22
 
@@ -70,9 +89,9 @@ def box(label: str, size: float, font_size: float, max_width: float) -> Box:
     return Box(width, height, (-size + (size + 4 + text_height)) / 2)
 
 
-def project(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+def project(points: dict[str, tuple[float, float]], span: float = SPAN) -> dict[str, tuple[float, float]]:
     """Equirectangular projection of (lon, lat) to x/y (y grows southwards), centred on 0 and
-    scaled so that the larger side spans ``SPAN``.
+    scaled so that the larger side spans ``span``.
 
     >>> project({"a": (7.0, 51.0), "b": (7.2, 51.1)})
     {'a': (-550, 437), 'b': (550, -437)}
@@ -84,10 +103,20 @@ def project(points: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
     raw = {key: (lon * k, -lat) for key, (lon, lat) in points.items()}
     xs = [x for x, _ in raw.values()]
     ys = [y for _, y in raw.values()]
-    span = max(max(xs) - min(xs), max(ys) - min(ys))
-    scale = SPAN / span if span > 0 else 1.0
+    extent = max(max(xs) - min(xs), max(ys) - min(ys))
+    scale = span / extent if extent > 0 else 1.0
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {key: (round((x - cx) * scale), round((y - cy) * scale)) for key, (x, y) in raw.items()}
+
+
+def map_span(count: int) -> float:
+    """The side of the map for ``count`` points: ``SPAN`` up to 30 of them, then growing with
+    the square root, so that a district's towns keep room for their labels.
+
+    >>> map_span(9), map_span(120)
+    (1100.0, 2200.0)
+    """
+    return SPAN * max(1.0, math.sqrt(count / 30))
 
 
 def _centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -99,14 +128,28 @@ def geo_layout(
     neighbours: dict[str, list[str]],
     fixed: dict[str, tuple[float, float]],
     boxes: dict[str, Box],
+    anchors: dict[str, tuple[float, float]] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Positions for ``node_ids``: ``fixed`` ones (projected towns) stay; the others are placed
     one by one, most connected first, at the free spot nearest the centroid of their placed
     neighbours (a node with a single neighbour steps outwards from the middle of the map).
     A spot is free when its box overlaps no placed box; among free spots, fewer lines through
-    labels and fewer crossings win."""
+    labels and fewer crossings win (up to ``DETAILED_LIMIT`` nodes). ``anchors`` are places for
+    nodes that have no placed neighbour to follow (a town at its district's mean position)."""
+    detailed = len(node_ids) <= DETAILED_LIMIT
     pos: dict[str, tuple[float, float]] = dict(fixed)
+    space = Space(boxes, neighbours)
+    for n in sorted(fixed):
+        space.add(n, fixed[n])
     centre = _centroid(list(fixed.values())) if fixed else (0.0, 0.0)
+
+    def place(n, anchor):
+        pos[n] = _free_spot(n, anchor, space, detailed)
+        space.add(n, pos[n])
+
+    for n in sorted(anchors or {}):
+        if n not in pos:
+            place(n, anchors[n])
     remaining = [n for n in node_ids if n not in pos]
     while remaining:
         ready = {n: [m for m in neighbours.get(n, []) if m in pos] for n in remaining}
@@ -114,17 +157,18 @@ def geo_layout(
         if not ready:
             bottom = max((y + boxes.get(n, Box(0, 0, 0)).height for n, (_, y) in pos.items()), default=0.0) + 120
             for i, n in enumerate(sorted(remaining)):
-                pos[n] = _free_spot(n, (centre[0] + (i - (len(remaining) - 1) / 2) * 260, bottom), pos, boxes, neighbours)
+                place(n, (centre[0] + (i - (len(remaining) - 1) / 2) * 260, bottom))
             break
         for n in sorted(ready, key=lambda n: (-len(ready[n]), n)):
-            pos[n] = _free_spot(n, _anchor(n, pos, neighbours, centre), pos, boxes, neighbours)
+            place(n, _anchor(n, pos, neighbours, centre))
         remaining = [n for n in node_ids if n not in pos]
     # improve: place each movable node again, now that all its neighbours have their place
-    movable = [n for n in node_ids if n not in fixed]
-    for _ in range(REFINE_ROUNDS):
+    movable = [n for n in node_ids if n not in fixed and n not in (anchors or {})]
+    for _ in range(REFINE_ROUNDS if detailed else 0):
         for n in movable:
             del pos[n]
-            pos[n] = _free_spot(n, _anchor(n, pos, neighbours, centre), pos, boxes, neighbours)
+            space.remove(n)
+            place(n, _anchor(n, pos, neighbours, centre))
     return {n: (round(x), round(y)) for n, (x, y) in pos.items()}
 
 
@@ -189,36 +233,184 @@ _RADII = [0.0] + [45.0 * k for k in range(1, 16)]
 _ANGLES = [2 * math.pi * k / 24 for k in range(24)]
 
 
-def _free_spot(node, anchor, pos, boxes, neighbours) -> tuple[float, float]:
-    box_n = boxes.get(node, Box(20, 20, 0))
-    placed = sorted(pos)
-    rects = {m: _rect(pos[m], boxes.get(m, Box(20, 20, 0))) for m in placed}
-    placed_set = set(placed)
-    lines = sorted({(min(a, b), max(a, b)) for a in placed for b in neighbours.get(a, []) if b in placed_set and a != b})
-    mine = [m for m in neighbours.get(node, []) if m in placed_set]
+def _cell_range(lo: float, hi: float) -> range:
+    return range(math.floor(lo / CELL), math.floor(hi / CELL) + 1)
+
+
+def _rect_cells(rect) -> list[tuple[int, int]]:
+    return [(i, j) for i in _cell_range(rect[0], rect[2]) for j in _cell_range(rect[1], rect[3])]
+
+
+def _segment_cells(p, q) -> set[tuple[int, int]]:
+    """Every cell the segment p-q passes through (a superset: samples at most one cell apart,
+    with the cells between two samples)."""
+    steps = max(1, math.ceil(max(abs(q[0] - p[0]), abs(q[1] - p[1])) / CELL))
+    cells: set[tuple[int, int]] = set()
+    previous = None
+    for k in range(steps + 1):
+        cell = (math.floor((p[0] + (q[0] - p[0]) * k / steps) / CELL),
+                math.floor((p[1] + (q[1] - p[1]) * k / steps) / CELL))
+        cells.add(cell)
+        if previous is not None and previous != cell:
+            cells.add((previous[0], cell[1]))
+            cells.add((cell[0], previous[1]))
+        previous = cell
+    return cells
+
+
+class Space:
+    """The placed nodes' boxes and the lines between placed nodes, indexed by grid cell."""
+
+    def __init__(self, boxes: dict[str, Box], neighbours: dict[str, list[str]]):
+        self.boxes = boxes
+        self.neighbours = neighbours
+        self.pos: dict[str, tuple[float, float]] = {}
+        self.rects: dict[str, tuple[float, float, float, float]] = {}
+        self.rect_cells: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.lines: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self.line_cells: dict[tuple[int, int], set[tuple[str, str]]] = defaultdict(set)
+        self.lines_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
+
+    def box(self, node: str) -> Box:
+        return self.boxes.get(node, Box(20, 20, 0))
+
+    def add(self, node: str, p: tuple[float, float]) -> None:
+        self.pos[node] = p
+        rect = self.rects[node] = _rect(p, self.box(node))
+        for cell in _rect_cells(rect):
+            self.rect_cells[cell].add(node)
+        for m in self.neighbours.get(node, []):
+            if m in self.pos and m != node:
+                key = (min(node, m), max(node, m))
+                if key not in self.lines:
+                    cells = sorted(_segment_cells(self.pos[key[0]], self.pos[key[1]]))
+                    self.lines[key] = cells
+                    for cell in cells:
+                        self.line_cells[cell].add(key)
+                    self.lines_of[key[0]].add(key)
+                    self.lines_of[key[1]].add(key)
+
+    def remove(self, node: str) -> None:
+        for cell in _rect_cells(self.rects.pop(node)):
+            self.rect_cells[cell].discard(node)
+        for key in self.lines_of.pop(node, set()):
+            for cell in self.lines.pop(key):
+                self.line_cells[cell].discard(key)
+            other = key[1] if key[0] == node else key[0]
+            self.lines_of[other].discard(key)
+        del self.pos[node]
+
+    def overlaps(self, rect) -> bool:
+        cells = self.rect_cells
+        for cell in _rect_cells(rect):
+            for m in cells.get(cell, ()):
+                if _overlap(rect, self.rects[m]):
+                    return True
+        return False
+
+    def lines_near(self, cells) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for cell in cells:
+            found.update(self.line_cells.get(cell, ()))
+        return found
+
+    def rects_near(self, cells) -> set[str]:
+        found: set[str] = set()
+        for cell in cells:
+            found.update(self.rect_cells.get(cell, ()))
+        return found
+
+
+def _free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float, float]:
+    """The spot for ``node`` near ``anchor``: on rings around it, the first that overlaps no
+    placed box (``detailed``: the cheapest, counting lines through labels and crossings)."""
+    box_n = space.box(node)
+    pos = space.pos
+    mine = [m for m in space.neighbours.get(node, []) if m in pos]
     best, best_cost = None, None
     for radius in _RADII:
         for angle in (_ANGLES if radius else [0.0]):
             spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
             rect = _rect(spot, box_n, MARGIN)
-            if any(_overlap(rect, rects[m]) for m in placed):
+            if space.overlaps(rect):
                 continue
             cost = radius * _DIST
-            for a, b in lines:  # lines through this node's label
-                if _segment_hits_rect(pos[a], pos[b], rect):
-                    cost += _HIT
-            for m in mine:      # this node's lines through other labels, and crossings
-                for other in placed:
-                    if other != m and _segment_hits_rect(spot, pos[m], rects[other]):
+            if detailed:
+                for a, b in space.lines_near(_rect_cells(rect)):  # lines through this node's label
+                    if _segment_hits_rect(pos[a], pos[b], rect):
                         cost += _HIT
-                for a, b in lines:
-                    if m not in (a, b) and _segments_cross(spot, pos[m], pos[a], pos[b]):
-                        cost += _CROSS
+                for m in mine:      # this node's lines through other labels, and crossings
+                    cells = _segment_cells(spot, pos[m])
+                    for other in space.rects_near(cells):
+                        if other != m and _segment_hits_rect(spot, pos[m], space.rects[other]):
+                            cost += _HIT
+                    for a, b in space.lines_near(cells):
+                        if m not in (a, b) and _segments_cross(spot, pos[m], pos[a], pos[b]):
+                            cost += _CROSS
             if best_cost is None or cost < best_cost:
                 best, best_cost = spot, cost
         if best is not None and best_cost <= radius * _DIST:
             break  # nothing further out can be cheaper
+    if best is None:  # crowded: further rings, as many spots per ring as fit its length
+        radius = _RADII[-1]
+        while best is None and radius < 50 * SPAN:
+            radius += _RADII[1]
+            count = max(len(_ANGLES), int(2 * math.pi * radius / _RADII[1]))
+            for k in range(count):
+                angle = 2 * math.pi * k / count
+                spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
+                if not space.overlaps(_rect(spot, box_n, MARGIN)):
+                    best = spot
+                    break
     return best if best is not None else anchor
+
+
+def grid_blocks(
+    groups: list[tuple[str, list[str]]],
+    boxes: dict[str, Box],
+    top: float,
+    centre_x: float = 0.0,
+    room: float = 1.6,
+) -> dict[str, tuple[float, float]]:
+    """Lay out ``groups`` (key, node ids) as blocks in rows, in the given order, starting at
+    ``top`` and centred on ``centre_x``: inside a block the nodes sit on a square grid whose
+    pitch is the largest box plus ``room`` times that again of free space (for the nodes that
+    are placed among them later). Deterministic; nothing overlaps by construction."""
+    if not groups:
+        return {}
+    pitch_x = max((boxes[n].width for _, ids in groups for n in ids if n in boxes), default=60.0)
+    pitch_y = max((boxes[n].height for _, ids in groups for n in ids if n in boxes), default=60.0)
+    pitch_x, pitch_y = pitch_x * (1 + room) + MARGIN, pitch_y * (1 + room) + MARGIN
+    dims = []
+    for _, ids in groups:
+        columns = max(1, math.ceil(math.sqrt(len(ids))))
+        rows = max(1, math.ceil(len(ids) / columns))
+        dims.append((columns, rows))
+    area = sum(c * r for c, r in dims) * pitch_x * pitch_y
+    row_width = max(SPAN, math.sqrt(area) * 1.4)
+    gap = max(pitch_x, pitch_y) * 0.5
+    # shelf packing: blocks left to right, a new row when the width is used up
+    rows: list[list[int]] = [[]]
+    width = 0.0
+    for index, (columns, _) in enumerate(dims):
+        w = columns * pitch_x
+        if rows[-1] and width + w > row_width:
+            rows.append([])
+            width = 0.0
+        rows[-1].append(index)
+        width += w + gap
+    pos: dict[str, tuple[float, float]] = {}
+    y = top
+    for row in rows:
+        total = sum(dims[i][0] * pitch_x for i in row) + gap * (len(row) - 1)
+        x = centre_x - total / 2
+        for i in row:
+            columns, block_rows = dims[i]
+            for k, n in enumerate(groups[i][1]):
+                pos[n] = (x + (k % columns + 0.5) * pitch_x, y + (k // columns + 0.5) * pitch_y)
+            x += columns * pitch_x + gap
+        y += max(dims[i][1] for i in row) * pitch_y + gap
+    return pos
 
 
 def force_layout(
@@ -228,31 +420,56 @@ def force_layout(
     seed: int,
     iterations: int = 300,
 ) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold with a seeded generator (pure Python, deterministic)."""
+    """Fruchterman–Reingold with a seeded generator (pure Python, deterministic); above
+    ``FORCE_EXACT`` nodes per connected component, the components packed in rows."""
     ids = sorted(node_ids)
     if not ids:
         return {}
-    rng = random.Random(seed)
-    pos = {n: [rng.uniform(-1, 1), rng.uniform(-1, 1)] for n in ids}
-    k = math.sqrt(4.0 / len(ids))
+    known = set(ids)
     weights: dict[tuple[str, str], float] = {}
     for a, b, w in weighted_edges:
-        if a != b and a in pos and b in pos:
+        if a != b and a in known and b in known:
             key = (min(a, b), max(a, b))
             weights[key] = weights.get(key, 0.0) + w
+    neighbours: dict[str, list[str]] = {}
+    for a, b in weights:
+        neighbours.setdefault(a, []).append(b)
+        neighbours.setdefault(b, []).append(a)
+    if len(ids) <= FORCE_EXACT:
+        scaled = _scale(_fruchterman_reingold(ids, weights, random.Random(seed), iterations), SPAN)
+    else:
+        scaled = _packed_components(ids, weights, neighbours, boxes, seed)
+    # settle: most connected first, each node at the free spot nearest its force position
+    space = Space(boxes, neighbours)
+    detailed = len(ids) <= DETAILED_LIMIT
+    for n in sorted(ids, key=lambda n: (-len(neighbours.get(n, [])), n)):
+        space.add(n, _free_spot(n, scaled[n], space, detailed))
+    return {n: (round(x), round(y)) for n, (x, y) in space.pos.items()}
+
+
+def _fruchterman_reingold(ids, weights, rng, iterations) -> dict[str, list[float]]:
+    """Positions in about [-1, 1]²; repulsion between all pairs up to 200 nodes, else only
+    between nodes in neighbouring cells of side 2k (Fruchterman and Reingold's grid variant)."""
+    pos = {n: [rng.uniform(-1, 1), rng.uniform(-1, 1)] for n in ids}
+    k = math.sqrt(4.0 / len(ids))
+    edges = sorted(weights.items())
+    exact = len(ids) <= 200
     temperature = 0.2
     for step in range(iterations):
         disp = {n: [0.0, 0.0] for n in ids}
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-                dist = math.hypot(dx, dy) or 1e-6
-                force = k * k / dist
-                disp[a][0] += dx / dist * force
-                disp[a][1] += dy / dist * force
-                disp[b][0] -= dx / dist * force
-                disp[b][1] -= dy / dist * force
-        for (a, b), w in sorted(weights.items()):
+        if exact:
+            pairs = ((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
+        else:
+            pairs = _near_pairs(ids, pos, 2 * k)
+        for a, b in pairs:
+            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+            dist = math.hypot(dx, dy) or 1e-6
+            force = k * k / dist
+            disp[a][0] += dx / dist * force
+            disp[a][1] += dy / dist * force
+            disp[b][0] -= dx / dist * force
+            disp[b][1] -= dy / dist * force
+        for (a, b), w in edges:
             dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
             dist = math.hypot(dx, dy) or 1e-6
             force = dist * dist / k * min(w, 4.0) ** 0.25
@@ -269,57 +486,126 @@ def force_layout(
             pos[n][0] += dx / length * min(length, temperature)
             pos[n][1] += dy / length * min(length, temperature)
         temperature = max(0.005, temperature * (1 - 1.0 / iterations) ** 3)
+    return pos
+
+
+def _near_pairs(ids, pos, reach):
+    cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for n in ids:
+        cells[(math.floor(pos[n][0] / reach), math.floor(pos[n][1] / reach))].append(n)
+    for (i, j), members in sorted(cells.items()):
+        for index, a in enumerate(members):
+            for b in members[index + 1:]:
+                yield a, b
+        for di, dj in ((1, -1), (1, 0), (1, 1), (0, 1)):
+            for a in members:
+                for b in cells.get((i + di, j + dj), ()):
+                    yield a, b
+
+
+def _scale(pos: dict[str, list[float]], span: float) -> dict[str, tuple[float, float]]:
+    """Centre ``pos`` on 0 and scale it so that its larger side is ``span``."""
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    scaled = {n: ((p[0] - cx) / span * SPAN, (p[1] - cy) / span * SPAN) for n, p in pos.items()}
-    # settle: most connected first, each node at the free spot nearest its force position
-    neighbours: dict[str, list[str]] = {}
-    for a, b in weights:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    placed: dict[str, tuple[float, float]] = {}
-    for n in sorted(ids, key=lambda n: (-len(neighbours.get(n, [])), n)):
-        placed[n] = _free_spot(n, scaled[n], placed, boxes, neighbours)
-    return {n: (round(x), round(y)) for n, (x, y) in placed.items()}
+    return {n: ((p[0] - cx) / extent * span, (p[1] - cy) / extent * span) for n, p in pos.items()}
+
+
+def _packed_components(ids, weights, neighbours, boxes, seed) -> dict[str, tuple[float, float]]:
+    """Each connected component laid out on its own (fewer iterations for large ones), sized
+    by the square root of its node count, then packed in rows, largest first."""
+    seen: set[str] = set()
+    components: list[list[str]] = []
+    for start in ids:
+        if start in seen:
+            continue
+        seen.add(start)
+        todo, component = [start], []
+        while todo:
+            n = todo.pop()
+            component.append(n)
+            for m in neighbours.get(n, []):
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        components.append(sorted(component))
+    components.sort(key=lambda c: (-len(c), c[0]))
+    pitch = max((b.width for b in boxes.values()), default=100.0) + MARGIN
+    placed: list[tuple[dict[str, tuple[float, float]], float]] = []
+    for index, component in enumerate(components):
+        if len(component) == 1:
+            placed.append(({component[0]: (0.0, 0.0)}, pitch))
+            continue
+        weights_c = {(n, m): weights[(n, m)] for n in component for m in neighbours.get(n, []) if n < m}
+        iterations = 300 if len(component) <= 30 else max(40, int(300 * 30 / len(component)))
+        rng = random.Random(seed * 1_000_003 + index)
+        span = pitch * 1.3 * math.sqrt(len(component))
+        placed.append((_scale(_fruchterman_reingold(component, weights_c, rng, iterations), span), span + pitch))
+    total = sum(size * size for _, size in placed)
+    row_width = max(SPAN, math.sqrt(total) * 1.2)
+    result: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for positions, size in placed:
+        if x and x + size > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for n, (px, py) in positions.items():
+            result[n] = (x + size / 2 + px, y + size / 2 + py)
+        x += size
+        row_height = max(row_height, size)
+    return {n: (px - row_width / 2, py - y / 2) for n, (px, py) in result.items()}
 
 
 def remove_overlaps(
-    pos: dict[str, tuple[float, float]], boxes: dict[str, Box], fixed: set[str], iterations: int = 300,
+    pos: dict[str, tuple[float, float]], boxes: dict[str, Box], fixed: set[str] = frozenset(),
+    iterations: int = 300, margin: float = MARGIN,
 ) -> dict[str, tuple[float, float]]:
     """Push node boxes apart (along the axis of least overlap) until none overlap; ``fixed``
-    nodes never move. Deterministic: pairs are visited in sorted order. Returns whole pixels."""
+    nodes never move. Candidate pairs come from a grid of cells (linear time per round);
+    deterministic: pairs are visited in sorted order. Nodes that overlap nothing keep their
+    place exactly. Returns whole pixels."""
     ids = sorted(pos)
     p = {n: list(pos[n]) for n in ids}
+    moved_any = False
     for _ in range(iterations):
+        rects = {n: _rect((p[n][0], p[n][1]), boxes.get(n, Box(20, 20, 0)), margin / 2) for n in ids}
+        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for n in ids:
+            for cell in _rect_cells(rects[n]):
+                cells[cell].append(n)
+        pairs = sorted({(a, b) for members in cells.values() for i, a in enumerate(members) for b in members[i + 1:]
+                        if _overlap(rects[a], rects[b])})
+        if not pairs:
+            break
         moved = False
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                if a in fixed and b in fixed:
-                    continue
-                ba, bb = boxes.get(a, Box(20, 20, 0)), boxes.get(b, Box(20, 20, 0))
-                dx = (p[b][0]) - (p[a][0])
-                dy = (p[b][1] + bb.dy) - (p[a][1] + ba.dy)
-                over_x = (ba.width + bb.width) / 2 + MARGIN - abs(dx)
-                over_y = (ba.height + bb.height) / 2 + MARGIN - abs(dy)
-                if over_x <= 0 or over_y <= 0:
-                    continue
-                moved = True
-                if over_x < over_y:
-                    push = (over_x if dx >= 0 else -over_x, 0.0)
-                else:
-                    push = (0.0, over_y if dy >= 0 else -over_y)
-                if a in fixed:
-                    share_a, share_b = 0.0, 1.0
-                elif b in fixed:
-                    share_a, share_b = 1.0, 0.0
-                else:
-                    share_a = share_b = 0.5
-                p[a][0] -= push[0] * share_a
-                p[a][1] -= push[1] * share_a
-                p[b][0] += push[0] * share_b
-                p[b][1] += push[1] * share_b
+        for a, b in pairs:
+            if a in fixed and b in fixed:
+                continue
+            ba, bb = boxes.get(a, Box(20, 20, 0)), boxes.get(b, Box(20, 20, 0))
+            dx = (p[b][0]) - (p[a][0])
+            dy = (p[b][1] + bb.dy) - (p[a][1] + ba.dy)
+            over_x = (ba.width + bb.width) / 2 + margin - abs(dx)
+            over_y = (ba.height + bb.height) / 2 + margin - abs(dy)
+            if over_x <= 0 or over_y <= 0:
+                continue
+            moved = True
+            if over_x < over_y:
+                push = (over_x if dx > 0 or (dx == 0 and a < b) else -over_x, 0.0)
+            else:
+                push = (0.0, over_y if dy > 0 or (dy == 0 and a < b) else -over_y)
+            if a in fixed:
+                share_a, share_b = 0.0, 1.0
+            elif b in fixed:
+                share_a, share_b = 1.0, 0.0
+            else:
+                share_a = share_b = 0.5
+            p[a][0] -= push[0] * share_a
+            p[a][1] -= push[1] * share_a
+            p[b][0] += push[0] * share_b
+            p[b][1] += push[1] * share_b
+        moved_any = moved_any or moved
         if not moved:
             break
+    if not moved_any:
+        return {n: (round(pos[n][0]), round(pos[n][1])) for n in ids}
     return {n: (round(p[n][0]), round(p[n][1])) for n in ids}

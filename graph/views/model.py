@@ -11,12 +11,30 @@
 
 Every node and edge carries an :class:`Info`: what it is, facts, and the verbatim quotes and
 source documents behind it, shown on hover.
+
+Scale: a town is drawn when it takes part in a shown cooperation; towns without any are drawn
+too only while the graph has at most ``CONTEXT_TOWNS`` towns (the district around its
+cooperation), not for the national register. A view that would have more than ``MAX_NODES``
+nodes is *aggregated* to districts (``ikz:district``) unless ``full=True`` (CLI ``--full``):
+
+* ``facilities``: one node per district (label: name and number of towns taking part) and, next
+  to it, one node per facility type with the number of facilities of that type whose users are
+  mostly in that district; a line from each district whose towns use them, its width the number
+  of facilities;
+* ``partners``: one node per district; a line between two districts for the cooperations with
+  towns in both, its width the number of them; cooperation within one district is counted in
+  the district's tooltip.
+
+Tooltips of aggregated items give counts and a few example quotes (``EXAMPLE_QUOTES``), not
+thousands; the page says it is aggregated and how to get the full view.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -29,6 +47,22 @@ from .text import LANGS, shared, t
 KINDS = ("facilities", "partners")
 LAYOUTS = ("geo", "force")
 DEFAULT_SEED = 7
+
+#: Above this many nodes a view is aggregated to districts unless ``full=True`` (``--full``).
+#: Such a view still draws in about a second in headless Chromium (5,000 nodes in about 1.5 s),
+#: but thousands of towns are no longer readable as a picture; districts are.
+MAX_NODES = 2000
+#: Towns that take part in no shown cooperation are drawn only while the graph has at most
+#: this many towns (a district's towns around its cooperation, not the national register).
+CONTEXT_TOWNS = 60
+#: Quotes shown in the tooltip of an aggregated node or line (examples, not all of them).
+EXAMPLE_QUOTES = 3
+#: Names listed in a fact of an aggregated item before "… and N more".
+EXAMPLE_NAMES = 8
+#: Source documents named in the footer before "… and N more".
+FOOTER_SOURCES = 12
+#: Node id of the towns that have no district.
+NO_DISTRICT = "urn:ikz:view:no-district"
 
 EXISTING, PROPOSED = "existing", "proposed"
 ORG_UNIT_OF = _style.ORG_UNIT_OF
@@ -155,6 +189,9 @@ class ViewModel:
     filters: list[FilterGroup]
     footer: Footer
     settings: dict = field(default_factory=dict)
+    aggregated: bool = False
+    notice: str = ""          # says that the view is aggregated and how to get the full view
+    notice_en: str = ""       # the same in English, on German pages
 
     def node(self, node_id: str) -> Node:
         return next(n for n in self.nodes if n.id == node_id)
@@ -279,10 +316,16 @@ class _Builder:
         return self.label(sorted(specific)[0]) if specific else ""
 
     def memberships(self, cooperation: str):
-        return [m for m in self.f.memberships if m.cooperation == cooperation]
+        return self.f.memberships_of.get(cooperation, [])
 
     def is_town(self, member: str) -> bool:
         return member in self.f.towns
+
+    def towns_shown(self, taking_part) -> list[str]:
+        """Every town while the graph has few (``CONTEXT_TOWNS``), else those taking part."""
+        if len(self.f.towns) <= CONTEXT_TOWNS:
+            return list(self.f.towns)
+        return [town for town in self.f.towns if town in taking_part]
 
     def acting_note(self, m) -> str | None:
         """'Breckerfeld → Jugendamt Ennepetal' when a town acts through the office of another
@@ -364,8 +407,8 @@ class _Builder:
         if data.offices:
             facts.append((self.t("office"), ", ".join(self.label(o) for o in data.offices)))
         else:
-            via = sorted({self.label(m.office) for m in self.f.memberships
-                          if m.member == town and m.office and m.office_town != town})
+            via = sorted({self.label(m.office) for m in self.f.memberships_by_member.get(town, [])
+                          if m.office and m.office_town != town})
             note = self.t("no_own_office")
             if via:
                 note += f" – {self.t('acting_through')} {', '.join(via)}"
@@ -396,7 +439,7 @@ class _FacilitiesBuilder(_Builder):
                     if m.office and m.office_town != m.member:
                         acting.setdefault((m.member, m.office), []).append((cooperation, m))
 
-        for town in self.f.towns:
+        for town in self.towns_shown(uses):
             extra = []
             if uses.get(town):
                 extra.append((self.t("uses"), "; ".join(sorted(set(uses[town])))))
@@ -537,7 +580,7 @@ class _PartnersBuilder(_Builder):
                 cooperations_of.setdefault(a, set()).add(c)
                 cooperations_of.setdefault(b, set()).add(c)
 
-        for town in self.f.towns:
+        for town in self.towns_shown(cooperations_of):
             n = len(cooperations_of.get(town, ()))
             extra = [(self.t("cooperation"), self.t("cooperations_one") if n == 1 else self.t("cooperations_many", n=n))]
             if partners.get(town):
@@ -561,6 +604,302 @@ class _PartnersBuilder(_Builder):
                 weight=count, label=str(count) if status == EXISTING and count >= 2 else None,
                 count_label=status == EXISTING, weighted=True, curved=status == PROPOSED,
             )
+
+
+# -- aggregated views (districts) -----------------------------------------------------------------
+
+
+class _DistrictBuilder(_Builder):
+    """Shared machinery of the aggregated views: towns grouped to their districts."""
+
+    def district_of(self, town: str) -> str:
+        return self.f.towns[town].district or NO_DISTRICT
+
+    def district_label(self, district: str) -> str:
+        return self.t("no_district") if district == NO_DISTRICT else self.label(district)
+
+    def names(self, labels) -> str:
+        """'A, B, C … und 12 weitere': at most ``EXAMPLE_NAMES`` names, sorted."""
+        labels = sorted(set(labels))
+        text = ", ".join(labels[:EXAMPLE_NAMES])
+        if len(labels) > EXAMPLE_NAMES:
+            text += " " + self.t("and_more", n=_number(len(labels) - EXAMPLE_NAMES, self.lang))
+        return text
+
+    def count(self, n: int, one: str, many: str) -> str:
+        return self.t(one) if n == 1 else self.t(many, n=_number(n, self.lang))
+
+    def by_status(self, cooperations) -> str:
+        """'12 bestehend, 3 vorgeschlagen' (the cooperations' status labels)."""
+        counts = Counter(self.f.cooperations[c].status or "" for c in cooperations)
+        return ", ".join(f"{_number(n, self.lang)} {self.label(status, '?')}"
+                         for status, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def example_quotes(self, cooperations, *subjects) -> list[QuoteRef]:
+        """At most ``EXAMPLE_QUOTES`` quotes behind ``subjects`` and ``cooperations`` (in order)."""
+        result: list[QuoteRef] = []
+        for subject in list(subjects) + sorted(cooperations):
+            for q in self.quotes(subject):
+                if q not in result:
+                    result.append(q)
+                if len(result) >= EXAMPLE_QUOTES:
+                    return result
+        return result
+
+    def example_sources(self, cooperations) -> list[str]:
+        docs: list[str] = []
+        for c in sorted(cooperations):
+            for doc in self.f.derived.get(c, []):
+                if doc not in docs:
+                    docs.append(doc)
+            if len(docs) >= EXAMPLE_QUOTES:
+                break
+        return sorted({self.label(d) for d in docs})
+
+    def note_documents(self, cooperations) -> None:
+        """Every document behind ``cooperations`` counts for the footer (date and sources)."""
+        for c in cooperations:
+            subjects = [c] + self.f.cooperations[c].facilities + [m.iri for m in self.memberships(c)]
+            for subject in subjects:
+                self.documents.update(self.f.derived.get(subject, []))
+                self.documents.update(q.document for q in self.f.quotes.get(subject, []) if q.document)
+
+    def add_district(self, district: str, towns: set[str], facts: list[tuple[str, str]], quotes, sources) -> Node:
+        in_register = self.register_size.get(district, 0)
+        label = self.t("district_label_one" if len(towns) == 1 else "district_label",
+                       name=self.district_label(district), n=_number(len(towns), self.lang))
+        head = [(self.t("towns"), self.t("taking_part", n=_number(len(towns), self.lang),
+                                           total=_number(in_register, self.lang))),
+                (self.t("towns_taking_part"), self.names(self.label(t) for t in towns))]
+        info = Info(kind=self.label(str(IKZ.District)), title=self.district_label(district),
+                    facts=head + facts, quotes=quotes, sources=sources)
+        return self.add_node(district, "district", label, info)
+
+    @cached_property
+    def register_size(self) -> dict[str, int]:
+        """District -> number of its towns in the graph."""
+        return Counter(self.district_of(t) for t in self.f.towns)
+
+
+class _DistrictFacilitiesBuilder(_DistrictBuilder):
+    def build(self) -> None:
+        users: dict[str, list[tuple[str, str]]] = {}       # facility -> (town, cooperation)
+        coops_of_facility: dict[str, list[str]] = {}
+        acting: dict[str, set[str]] = {}                   # district -> 'town → office'
+        for cooperation in self.selected:
+            c = self.f.cooperations[cooperation]
+            for facility in c.facilities:
+                coops_of_facility.setdefault(facility, []).append(cooperation)
+                for m in self.memberships(cooperation):
+                    if self.is_town(m.member):
+                        users.setdefault(facility, []).append((m.member, cooperation))
+                        if self.acting_note(m):
+                            acting.setdefault(self.district_of(m.member), set()).add(self.acting_note(m))
+        self.note_documents(self.selected)
+
+        # each facility belongs to the district of most of its users, in a group by type
+        groups: dict[tuple[str, str], list[str]] = {}
+        for facility in sorted(coops_of_facility):
+            districts = Counter(self.district_of(town) for town, _ in users.get(facility, []))
+            home = min(districts, key=lambda d: (-districts[d], d)) if districts else NO_DISTRICT
+            groups.setdefault((home, self.facility_type(facility)), []).append(facility)
+        group_of = {f: key for key, facilities in groups.items() for f in facilities}
+
+        # district -> towns taking part, cooperations, facilities used
+        towns_in: dict[str, set[str]] = {}
+        coops_in: dict[str, set[str]] = {}
+        used_in: dict[str, set[str]] = {}
+        uses: dict[tuple[str, tuple[str, str], str], dict] = {}   # (district, group, status) -> facts
+        for facility, entries in sorted(users.items()):
+            for town, cooperation in entries:
+                district = self.district_of(town)
+                towns_in.setdefault(district, set()).add(town)
+                coops_in.setdefault(district, set()).add(cooperation)
+                used_in.setdefault(district, set()).add(facility)
+                use = uses.setdefault((district, group_of[facility], self.status_group(cooperation)),
+                                      {"facilities": set(), "towns": set(), "cooperations": set()})
+                use["facilities"].add(facility)
+                use["towns"].add(town)
+                use["cooperations"].add(cooperation)
+        for home, _ in groups:
+            towns_in.setdefault(home, set())
+
+        for district in sorted(towns_in, key=lambda d: (self.district_label(d), d)):
+            coops = coops_in.get(district, set())
+            facts = [(self.t("facilities_count"), self.kind_counts(used_in.get(district, set())) or "0"),
+                     (self.t("cooperations_heading"), self.by_status(coops) or "0")]
+            if acting.get(district):
+                facts.append((self.t("acting_through"), self.names(acting[district])))
+            self.add_district(district, towns_in[district], facts, self.example_quotes(coops),
+                              self.example_sources(coops))
+
+        for (home, node_type), facilities in sorted(groups.items()):
+            self.add_group(home, node_type, facilities, coops_of_facility, users)
+
+        for (district, group, status), use in sorted(uses.items()):
+            node_id = self.group_id(*group)
+            n = len(use["facilities"])
+            group_label = self.nodes[node_id].info.kind
+            info = Info(
+                kind=self.label(str(IKZ.SharedFacilityUse)),
+                title=f"{self.district_label(district)} – {group_label} ({self.district_label(group[0])})",
+                facts=[(self.t("facilities_count"), _number(n, self.lang)),
+                       (self.t("used_by"), self.names(self.label(t) for t in use["towns"])),
+                       (self.t("cooperations_heading"), self.by_status(use["cooperations"])),
+                       (self.t("examples"), self.names(self.label(f) for f in use["facilities"]))],
+                quotes=self.example_quotes(use["cooperations"]),
+                sources=self.example_sources(use["cooperations"]),
+            )
+            facets = {"status": [status],
+                      "kind": sorted({self.f.root(k) for f in use["facilities"] for k in self._facility(f).kinds})}
+            if not facets["kind"]:
+                del facets["kind"]
+            self.add_edge(f"uses|{district}|{node_id}|{status}", district, node_id, "uses", status, info,
+                          width=_style.partner_width(min(n, AGGREGATE_WIDTH_CAP), status == PROPOSED),
+                          weight=n, label=str(n) if n >= 2 and status == EXISTING else None,
+                          curved=status == PROPOSED, facets=facets)
+
+    def facility_type(self, facility: str) -> str:
+        roots = sorted({self.f.root(k) for k in self._facility(facility).kinds})
+        return next((_style.FACILITY_TYPES[r] for r in roots if r in _style.FACILITY_TYPES), "facility")
+
+    def kind_counts(self, facilities) -> str:
+        """'Jugendschutzstelle: 2, Erziehungsberatungsstelle: 3' (exact kinds, most first)."""
+        counts = Counter(self.label(k) for f in facilities for k in (self._facility(f).kinds or [str(IKZ.Facility)]))
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ", ".join(f"{kind}: {_number(n, self.lang)}" for kind, n in ordered)
+
+    @staticmethod
+    def group_id(district: str, node_type: str) -> str:
+        return f"group|{district}|{node_type}"
+
+    def add_group(self, home, node_type, facilities, coops_of_facility, users) -> None:
+        st = _style.NODE_STYLES[node_type]
+        kind_label = self.label(st.legend)
+        cooperations = sorted({c for f in facilities for c in coops_of_facility[f]})
+        towns = {t for f in facilities for t, _ in users.get(f, [])}
+        districts = {self.district_of(t) for t in towns}
+        operators = {o for f in facilities for o, _ in self._facility(f).operators}
+        unknown = sum(1 for f in facilities if not self._facility(f).operators)
+        facts = [(self.t("facilities_count"), _number(len(facilities), self.lang)),
+                 (self.t("facility_kind"), self.kind_counts(facilities)),
+                 (self.t("cooperations_heading"), self.by_status(cooperations)),
+                 (self.t("used_by"), self.count(len(towns), "towns_one", "towns_many")
+                  + " · " + self.count(len(districts), "districts_one", "districts_many")),
+                 (self.t("examples"), self.names(self.label(f) for f in facilities))]
+        if operators or unknown:
+            text = self.names(self.label(o) for o in operators) if operators else ""
+            if unknown:
+                text = (text + "; " if text else "") + self.t("operator_unknown_count", n=_number(unknown, self.lang))
+            facts.append((self.t("operator"), text))
+        areas = {self.f.below_root(a) for f in facilities for a in self._facility(f).areas}
+        areas |= {a for c in cooperations for a in self.facets(c)["area"]}
+        roots = sorted({self.f.root(k) for f in facilities for k in self._facility(f).kinds})
+        facets = {"status": sorted({self.status_group(c) for c in cooperations}), "area": sorted(areas)}
+        if roots:
+            facets["kind"] = roots
+        info = Info(kind=kind_label, title=f"{kind_label} – {self.district_label(home)}", facts=facts,
+                    quotes=self.example_quotes(cooperations, *facilities[:EXAMPLE_QUOTES]),
+                    sources=self.example_sources(cooperations))
+        dashed = all(self.status_group(c) == PROPOSED for c in cooperations)
+        label = f"{_number(len(facilities), self.lang)} × {kind_label}"
+        self.add_node(self.group_id(home, node_type), node_type, label, info, dashed=dashed, facets=facets)
+
+
+class _DistrictPartnersBuilder(_DistrictBuilder):
+    def build(self) -> None:
+        selected = set(self.selected)
+        towns_of: dict[str, set[str]] = {}
+        for a, b, cooperation in self.f.pairs:
+            if cooperation in selected:
+                towns_of.setdefault(cooperation, set()).update((a, b))
+        self.note_documents(sorted(towns_of))
+        towns_in: dict[str, set[str]] = {}
+        inside: dict[str, list[str]] = {}                       # district -> cooperations within it
+        across: dict[str, set[str]] = {}                        # district -> cooperations with others
+        partners: dict[str, set[str]] = {}
+        pairs: dict[tuple[str, str, str], list[str]] = {}
+        for cooperation, towns in sorted(towns_of.items()):
+            districts = sorted({self.district_of(t) for t in towns})
+            for t in towns:
+                towns_in.setdefault(self.district_of(t), set()).add(t)
+            if len(districts) == 1:
+                inside.setdefault(districts[0], []).append(cooperation)
+                continue
+            status = self.status_group(cooperation)
+            for i, a in enumerate(districts):
+                across.setdefault(a, set()).add(cooperation)
+                for b in districts[i + 1:]:
+                    pairs.setdefault((a, b, status), []).append(cooperation)
+                    partners.setdefault(a, set()).add(b)
+                    partners.setdefault(b, set()).add(a)
+
+        for district in sorted(towns_in, key=lambda d: (self.district_label(d), d)):
+            within = inside.get(district, [])
+            facts = [(self.t("within_district"), self.by_status(within) or "0"),
+                     (self.t("with_other_districts"), _number(len(across.get(district, ())), self.lang))]
+            if partners.get(district):
+                names = self.names(self.district_label(d) for d in partners[district])
+                facts.append((self.t("partner_districts"), names))
+            examples = within or sorted(across.get(district, ()))
+            self.add_district(district, towns_in[district], facts, self.example_quotes(examples),
+                              self.example_sources(examples))
+
+        for (a, b, status), cooperations in sorted(pairs.items()):
+            count = len(cooperations)
+            towns = set().union(*(towns_of[c] for c in cooperations))
+            info = Info(
+                kind=f"{self.label(str(IKZ.Cooperation))} ({self.by_status(cooperations)})",
+                title=f"{self.district_label(a)} – {self.district_label(b)}: {shared(count, self.lang)}",
+                facts=[(self.district_label(d), self.names(self.label(t) for t in towns if self.district_of(t) == d))
+                       for d in (a, b)]
+                + [(self.t("examples"), self.names(self.label(c) for c in cooperations))],
+                quotes=self.example_quotes(cooperations),
+                sources=self.example_sources(cooperations),
+            )
+            facets = {"status": [status], "area": sorted({x for c in cooperations for x in self.facets(c)["area"]})}
+            self.add_edge(
+                f"pair|{a}|{b}|{status}", a, b, "partners", status, info,
+                width=_style.partner_width(min(count, AGGREGATE_WIDTH_CAP), status == PROPOSED),
+                weight=count, label=str(count) if status == EXISTING and count >= 2 else None,
+                curved=status == PROPOSED, facets=facets,
+            )
+
+
+#: Lines of aggregated views grow with the count up to this many (then the label tells).
+AGGREGATE_WIDTH_CAP = 8
+
+
+def _number(n: int, lang: str) -> str:
+    """'10.978' (German) / '10,978' (English)."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
+def full_size(facts: Facts, kind: str, selected: list[str]) -> int:
+    """The number of nodes of the full (not aggregated) view of ``selected``."""
+    towns_taking_part: set[str] = set()
+    nodes: set[str] = set()
+    if kind == "facilities":
+        for c in selected:
+            facilities = facts.cooperations[c].facilities
+            if not facilities:
+                continue
+            nodes.update(facilities)
+            for f in facilities:
+                nodes.update(o for o, _ in (facts.facilities[f].operators if f in facts.facilities else []))
+            for m in facts.memberships_of.get(c, []):
+                if m.member in facts.towns:
+                    towns_taking_part.add(m.member)
+                    if m.office and m.office_town != m.member:
+                        nodes.add(m.office)
+    else:
+        chosen = set(selected)
+        for a, b, c in facts.pairs:
+            if c in chosen:
+                towns_taking_part.update((a, b))
+    towns = facts.towns if len(facts.towns) <= CONTEXT_TOWNS else towns_taking_part
+    return len(nodes | set(towns))
 
 
 def _select(facts: Facts, kind: str, area: str | None, facility_kind: str | None, include_proposed: bool) -> list[str]:
@@ -594,6 +933,8 @@ def view_model(
     layout: str = "geo",
     seed: int = DEFAULT_SEED,
     version: str | None = None,
+    full: bool = False,
+    max_nodes: int | None = None,
 ) -> ViewModel:
     """Build the view ``kind`` (``facilities`` or ``partners``) of the graph in ``store``.
 
@@ -604,6 +945,10 @@ def view_model(
     ``layout`` is ``geo`` (towns at their coordinates) or ``force`` (seeded force layout).
     ``version`` is shown in the footer (default: :func:`store_version` of ``store``; for a
     built graph see :func:`graph.views.graph_version`).
+
+    A view that would have more than ``max_nodes`` (default :data:`MAX_NODES`) nodes is
+    aggregated to districts (``ViewModel.aggregated``; see the module's docstring) unless
+    ``full`` is true.
     """
     if kind not in KINDS:
         raise ViewError(f"unknown view {kind!r}", where="KIND", fix=f"use one of: {', '.join(KINDS)}")
@@ -620,36 +965,61 @@ def view_model(
     if not facts.towns:
         raise ViewError("the graph has no towns (ikz:Municipality)", fix="build the graph with `ikz build` first")
     selected = _select(facts, kind, area, fkind, include_proposed)
-    builder = (_FacilitiesBuilder if kind == "facilities" else _PartnersBuilder)(facts, lang, selected)
+    limit = MAX_NODES if max_nodes is None else max_nodes
+    size = full_size(facts, kind, selected)
+    aggregated = not full and size > limit
+    if aggregated:
+        builder_class = _DistrictFacilitiesBuilder if kind == "facilities" else _DistrictPartnersBuilder
+    else:
+        builder_class = _FacilitiesBuilder if kind == "facilities" else _PartnersBuilder
+    builder = builder_class(facts, lang, selected)
     builder.build()
 
     nodes = sorted(builder.nodes.values(), key=lambda n: (_style.NODE_STYLES[n.type].order, n.label, n.id))
     edges = sorted(builder.edges.values(), key=lambda e: (_style.EDGE_STYLES[e.type].order, e.id))
-    _place(nodes, edges, facts, layout, seed)
+    gridded = _place(nodes, edges, facts, layout, seed, aggregated)
 
-    districts = sorted({facts.label(t.district) for t in facts.towns.values() if t.district})
+    shown_towns = [n.id for n in nodes if n.type == "town" and n.id in facts.towns]
+    districts = {facts.label(facts.towns[t].district) for t in shown_towns if facts.towns[t].district}
+    if aggregated:
+        districts |= {facts.label(n.id) for n in nodes if n.type == "district" and n.id != NO_DISTRICT}
+    districts = sorted(districts)
     base_title = t(f"title_{kind}", lang)
-    default_title = f"{base_title} – {', '.join(districts)}" if districts else base_title
-    subtitle = _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges)
+    if len(districts) > 3:
+        default_title = f"{base_title} – {t('districts_many', lang, n=_number(len(districts), lang))}"
+    else:
+        default_title = f"{base_title} – {', '.join(districts)}" if districts else base_title
+    subtitle = _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges, aggregated, gridded,
+                         len(nodes))
+    notice = notice_en = ""
+    if aggregated:
+        notice = t("aggregated_notice", lang, kind=kind, nodes=_number(size, lang), limit=_number(limit, lang))
+        if lang != "en":
+            notice_en = t("aggregated_notice", "en", kind=kind, nodes=_number(size, "en"), limit=_number(limit, "en"))
     documents = set(builder.documents)
     as_of = facts.as_of(documents)
+    sources = sorted({facts.label(d) for d in documents})
+    if len(sources) > FOOTER_SOURCES:
+        sources = sources[:FOOTER_SOURCES] + [t("and_more", lang, n=_number(len(sources) - FOOTER_SOURCES, lang))]
     footer = Footer(
         as_of=as_of,
         as_of_display=_format_date(as_of, lang) if as_of else t("unknown_date", lang),
-        sources=sorted({facts.label(d) for d in documents}),
+        sources=sources,
         version=version or "",
     )
     return ViewModel(
         kind=kind, lang=lang, title=title or default_title, description=t(f"about_{kind}", lang), subtitle=subtitle,
         nodes=nodes, edges=edges,
-        legend=_legend(facts, nodes, edges, lang),
+        legend=_legend(facts, nodes, edges, lang, aggregated),
         filters=_filters(facts, kind, nodes, edges, lang),
         footer=footer,
         settings={
             "service_area": area, "facility_kind": fkind, "include_proposed": include_proposed,
             "layout": layout, "seed": seed,
             "width_base": _style.EDGE_WIDTH_BASE, "width_per": _style.EDGE_WIDTH_PER,
+            **({"aggregated": True, "full_nodes": size, "max_nodes": limit} if aggregated else {}),
         },
+        aggregated=aggregated, notice=notice, notice_en=notice_en,
     )
 
 
@@ -670,8 +1040,9 @@ def _format_date(iso: str, lang: str) -> str:
     return f"{day}.{month}.{year}" if lang == "de" else iso
 
 
-def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges) -> str:
-    parts = []
+def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges,
+              aggregated=False, gridded=False, node_count=0) -> str:
+    parts = [t("aggregated_short", lang, kind=kind)] if aggregated else []
     if area:
         parts.append(f"{t('filter_area', lang)}: {facts.label(area)}")
     if fkind:
@@ -680,32 +1051,86 @@ def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, ed
         parts.append(t("without_proposed", lang))
     elif any(e.dashes for e in edges):
         parts.append(t("with_proposed", lang))
-    if layout == "geo":
+    if layout == "geo" and aggregated:
+        parts.append(t("layout_geo_districts", lang))
+    elif layout == "geo":
         parts.append(t("layout_geo_facilities" if kind == "facilities" else "layout_geo", lang))
     else:
         parts.append(t("layout_force", lang, seed=seed))
+        if node_count > _layout.FORCE_EXACT:
+            parts.append(t("layout_force_components", lang))
+    if gridded:
+        parts.append(t("layout_grid_districts" if aggregated else "layout_grid", lang))
     return " · ".join(parts)
 
 
-def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed: int) -> None:
+def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed: int,
+           aggregated: bool = False) -> bool:
+    """Give every node its position; return whether some were laid out in the grid of towns
+    (or districts) without coordinates."""
     boxes = {n.id: _layout.box(n.label, n.size, n.font_size, n.label_width) for n in nodes}
     ids = [n.id for n in nodes]
+    gridded = False
     if layout == "geo":
-        points = {n.id: facts.towns[n.id].point for n in nodes
-                  if n.type == "town" and n.id in facts.towns and facts.towns[n.id].point}
         neighbours: dict[str, list[str]] = {}
         for e in edges:
             neighbours.setdefault(e.source, []).append(e.target)
             neighbours.setdefault(e.target, []).append(e.source)
-        positions = _layout.geo_layout(ids, {k: sorted(set(v)) for k, v in neighbours.items()},
-                                       _layout.project(points), boxes)
+        neighbours = {k: sorted(set(v)) for k, v in neighbours.items()}
+        # where a district is: the mean of the known coordinates of its towns
+        known: dict[str, list[tuple[float, float]]] = {}
+        for town in facts.towns.values():
+            if town.point:
+                known.setdefault(town.district or NO_DISTRICT, []).append(town.point)
+        means = {d: (sum(p[0] for p in ps) / len(ps), sum(p[1] for p in ps) / len(ps)) for d, ps in known.items()}
+        points: dict[str, tuple[float, float]] = {}
+        homeless: dict[str, list[str]] = {}     # district -> nodes that have no coordinates
+        anchored: dict[str, str] = {}           # town -> its district, placed near the district's mean
+        if aggregated:
+            for n in nodes:
+                if n.type == "district":
+                    if n.id in means:
+                        points[n.id] = means[n.id]
+                    else:
+                        homeless.setdefault("", []).append(n.id)
+        else:
+            for n in nodes:
+                if n.type != "town" or n.id not in facts.towns:
+                    continue
+                town = facts.towns[n.id]
+                district = town.district or NO_DISTRICT
+                if town.point:
+                    points[n.id] = town.point
+                elif district in means:
+                    anchored[n.id] = district
+                    points[f"district|{district}"] = means[district]
+                else:
+                    homeless.setdefault(district, []).append(n.id)
+        projected = _layout.project(points, _layout.map_span(len(points)))
+        fixed = {k: v for k, v in projected.items() if not k.startswith("district|")}
+        # towns (or districts) close together are pushed apart until no two labels overlap
+        fixed = _layout.remove_overlaps(fixed, boxes, margin=2.0)
+        anchors = {town: projected[f"district|{district}"] for town, district in anchored.items()}
+        if homeless:
+            gridded = True
+            tops = [y + boxes[k].dy + boxes[k].height / 2 for k, (_, y) in fixed.items() if k in boxes]
+            tops += [y for _, y in anchors.values()]
+            top = max(tops) + 2 * _layout.SATELLITE if tops else 0.0
+            def by_ags(node_id):
+                return (facts.towns[node_id].ags or "", node_id) if node_id in facts.towns else ("", node_id)
+
+            groups = [(d, sorted(homeless[d], key=by_ags)) for d in sorted(homeless)]
+            fixed.update(_layout.grid_blocks(groups, boxes, top, room=2.2 if aggregated else 0.8))
+        positions = _layout.geo_layout(ids, neighbours, fixed, boxes, anchors)
     else:
         positions = _layout.force_layout(ids, [(e.source, e.target, float(e.weight)) for e in edges], boxes, seed)
     for n in nodes:
         n.x, n.y = (int(v) for v in positions.get(n.id, (0, 0)))
+    return gridded
 
 
-def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str) -> list[LegendEntry]:
+def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str,
+            aggregated: bool = False) -> list[LegendEntry]:
     entries: list[LegendEntry] = []
     for node_type in sorted({n.type for n in nodes}, key=lambda k: _style.NODE_STYLES[k].order):
         st = _style.NODE_STYLES[node_type]
@@ -717,6 +1142,8 @@ def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str) -> li
         if ends:
             label += f" ({facts.label(ends[0])} → {facts.label(ends[1])})"
         note = t("width_note", lang) if edge_type == "partners" else None
+        if aggregated and edge_type == "uses":
+            note = t("width_note_facilities", lang)
         if any(e.type == edge_type and not e.dashes for e in edges):
             entries.append(LegendEntry("edge", edge_type, label, color=st.color, width=min(st.width, 4),
                                        arrows=st.arrows, note=note))

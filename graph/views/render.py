@@ -80,24 +80,85 @@ def content_security_policy(scripts: list[str], styles: list[str]) -> str:
     ])
 
 
+#: Above this many nodes edges are hidden while the picture is dragged or zoomed (smoother).
+HIDE_EDGES_ABOVE = 1000
+
+
+class _Tables:
+    """Values many nodes and edges share, sent once: vis-network styles, quotes, facet sets.
+    Items refer to them by index (in order of first use, so the page stays deterministic)."""
+
+    def __init__(self):
+        self.styles: dict[str, int] = {}
+        self.quotes: dict[tuple, int] = {}
+        self.facets: dict[str, int] = {}
+        self.style_list: list[dict] = []
+        self.quote_list: list[dict] = []
+        self.facet_list: list[dict] = []
+
+    def style(self, vis: dict) -> int:
+        key = json.dumps(vis, sort_keys=True)
+        if key not in self.styles:
+            self.styles[key] = len(self.style_list)
+            self.style_list.append(vis)
+        return self.styles[key]
+
+    def quote(self, q) -> int:
+        key = (q.text, q.source, q.line)
+        if key not in self.quotes:
+            self.quotes[key] = len(self.quote_list)
+            self.quote_list.append({"text": q.text, "source": q.source, "line": q.line})
+        return self.quotes[key]
+
+    def facet(self, facets: dict) -> int:
+        key = json.dumps(facets, sort_keys=True)
+        if key not in self.facets:
+            self.facets[key] = len(self.facet_list)
+            self.facet_list.append(facets)
+        return self.facets[key]
+
+    def info(self, info, item: bool = False) -> dict:
+        result = {
+            "kind": info.kind, "title": info.title, "facts": [list(f) for f in info.facts],
+            "quotes": [self.quote(q) for q in info.quotes], "sources": list(info.sources),
+        }
+        if info.items:
+            result["items"] = [self.info(i, item=True) for i in info.items]
+        if item:
+            result["f"] = self.facet(info.facets)
+        return result
+
+
 def page_data(model: ViewModel) -> dict:
     """What the page's script gets: nodes and edges with their vis-network options, tooltips
-    (as data, turned into DOM text in the page), legend, footer and UI texts."""
+    (as data, turned into DOM text in the page), legend, footer and UI texts. Styles, quotes
+    and facet sets that items share are sent once (``styles``, ``quotes``, ``facets``) and
+    referred to by index (``s``, info ``quotes``, ``f``)."""
+    tables = _Tables()
     nodes = []
     for n in model.nodes:
-        nodes.append({
-            "id": n.id, "label": n.label, "type": n.type, "x": n.x, "y": n.y,
-            "vis": _style.vis_node(n), "info": asdict(n.info), "facets": n.facets, "requires": n.requires,
-        })
+        node = {"id": n.id, "label": n.label, "type": n.type, "x": n.x, "y": n.y,
+                "s": tables.style(_style.vis_node(n)), "info": tables.info(n.info), "f": tables.facet(n.facets)}
+        if n.requires:
+            node["requires"] = list(n.requires)
+        nodes.append(node)
     edges = []
     for e in model.edges:
-        heading = e.info.title.rsplit(": ", 1)[0] if e.weighted else None
-        edges.append({
-            "id": e.id, "from": e.source, "to": e.target, "type": e.type, "status": e.status,
-            "vis": _style.vis_edge(e), "info": asdict(e.info), "facets": e.facets,
-            "count_label": e.count_label, "heading": heading, "weight": e.weight, "weighted": e.weighted,
-            "width_scale": _style.PROPOSED_WIDTH_SCALE if e.dashes else 1.0,
-        })
+        edge = {"id": e.id, "from": e.source, "to": e.target, "type": e.type, "status": e.status,
+                "s": tables.style(_style.vis_edge(e)), "info": tables.info(e.info), "f": tables.facet(e.facets),
+                "weight": e.weight}
+        if e.weighted:
+            edge["weighted"] = True
+            edge["heading"] = e.info.title.rsplit(": ", 1)[0]
+        if e.count_label:
+            edge["count_label"] = True
+        if e.dashes:
+            edge["width_scale"] = _style.PROPOSED_WIDTH_SCALE
+        edges.append(edge)
+    options = _style.VIS_OPTIONS
+    if len(model.nodes) > HIDE_EDGES_ABOVE:
+        interaction = {**options["interaction"], "hideEdgesOnDrag": True, "hideEdgesOnZoom": True}
+        options = {**options, "interaction": interaction}
     return {
         "kind": model.kind,
         "lang": model.lang,
@@ -108,11 +169,14 @@ def page_data(model: ViewModel) -> dict:
         "font": _style.FONT,
         "nodes": nodes,
         "edges": edges,
+        "styles": tables.style_list,
+        "quotes": tables.quote_list,
+        "facets": tables.facet_list,
         "legend": [asdict(entry) for entry in model.legend],
         "footer": asdict(model.footer),
         "settings": model.settings,
         "texts": script_texts(model.lang),
-        "options": _style.VIS_OPTIONS,
+        "options": options,
     }
 
 
@@ -133,6 +197,8 @@ def render_html(model: ViewModel, title: str | None = None) -> str:
         title=model.title,
         description=model.description,
         subtitle=model.subtitle,
+        notice=model.notice,
+        notice_en=model.notice_en,
         text=texts,
         filters=model.filters,
         legend=legend,

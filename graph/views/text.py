@@ -29,6 +29,56 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "towns at their centres, facilities among their users (not at their address)",
     },
     "layout_force": {"de": "Kräfte-Layout (Startwert {seed})", "en": "force layout (seed {seed})"},
+    "layout_force_components": {
+        "de": "jede zusammenhängende Gruppe für sich, in Reihen", "en": "each connected group on its own, in rows",
+    },
+    "layout_geo_districts": {
+        "de": "Kreise an der Mitte der bekannten Ortsmittelpunkte ihrer Kommunen",
+        "en": "districts at the mean of their towns' known centres",
+    },
+    "layout_grid": {
+        "de": "Kommunen ohne Koordinaten im Raster, nach Kreis (AGS-Reihenfolge)",
+        "en": "towns without coordinates in a grid, by district (AGS order)",
+    },
+    "layout_grid_districts": {
+        "de": "Kreise ohne Koordinaten im Raster (AGS-Reihenfolge)",
+        "en": "districts without coordinates in a grid (AGS order)",
+    },
+    # aggregated views
+    "aggregated_short": {
+        "de": "zusammengefasst nach Kreisen (vollständig: ikz view {kind} --full)",
+        "en": "aggregated by district (full view: ikz view {kind} --full)",
+    },
+    "aggregated_notice": {
+        "de": "Zusammengefasst nach Kreisen: die vollständige Ansicht hätte {nodes} Knoten, mehr als {limit} – "
+              "zu viele für ein flüssiges Bild. Ein Punkt ist ein Kreis mit seinen beteiligten Kommunen; "
+              "die Tooltips nennen Zahlen und Beispiel-Belege. Vollständige Ansicht: ikz view {kind} --full "
+              "(in Python: view_model(…, full=True)).",
+        "en": "Aggregated by district: the full view would have {nodes} nodes, more than {limit} – "
+              "too many for a fluent picture. A point is a district with its towns taking part; "
+              "tooltips give counts and example evidence. Full view: ikz view {kind} --full "
+              "(in Python: view_model(…, full=True)).",
+    },
+    "no_district": {"de": "ohne Kreis", "en": "no district"},
+    "district_label": {"de": "{name} ({n} Kommunen)", "en": "{name} ({n} towns)"},
+    "district_label_one": {"de": "{name} (1 Kommune)", "en": "{name} (1 town)"},
+    "districts_many": {"de": "{n} Kreise", "en": "{n} districts"},
+    "districts_one": {"de": "1 Kreis", "en": "1 district"},
+    "towns": {"de": "Kommunen", "en": "Towns"},
+    "towns_one": {"de": "1 Kommune", "en": "1 town"},
+    "towns_many": {"de": "{n} Kommunen", "en": "{n} towns"},
+    "taking_part": {
+        "de": "{n} beteiligt (von {total} im Register)", "en": "{n} taking part (of {total} in the register)",
+    },
+    "width_note_facilities": {"de": "Linienbreite = Zahl der Einrichtungen", "en": "line width = number of facilities"},
+    "towns_taking_part": {"de": "beteiligt", "en": "taking part"},
+    "within_district": {"de": "Kooperationen im Kreis", "en": "Cooperations within the district"},
+    "with_other_districts": {"de": "Kooperationen mit anderen Kreisen", "en": "Cooperations with other districts"},
+    "partner_districts": {"de": "Partnerkreise", "en": "Partner districts"},
+    "examples": {"de": "Beispiele", "en": "Examples"},
+    "cooperations_heading": {"de": "Kooperationen", "en": "Cooperations"},
+    "and_more": {"de": "… und {n} weitere", "en": "… and {n} more"},
+    "operator_unknown_count": {"de": "{n} ohne bekannten Träger", "en": "{n} without a known operator"},
     # controls
     "search": {"de": "Suche", "en": "Search"},
     "search_placeholder": {"de": "Kommune oder Einrichtung …", "en": "Town or facility …"},
