@@ -33,6 +33,8 @@ Functions:
 
 from __future__ import annotations
 
+from .atomic import write_text  # noqa: F401  (re-exported: graph.analysis.write_text)
+
 import csv
 import gc
 import io
@@ -1056,22 +1058,3 @@ def render_tables(tables: dict[str, Table], fmt: str = "table", *, with_iris: bo
     return "\n".join(out)
 
 
-def write_text(text: str, output: str | os.PathLike) -> Path:
-    """Write ``text`` as UTF-8 atomically (temporary file, then ``os.replace``)."""
-    import tempfile
-
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path

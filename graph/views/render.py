@@ -20,7 +20,6 @@ import hashlib
 import html as _html
 import json
 import os
-import tempfile
 from dataclasses import asdict
 from functools import lru_cache
 from importlib import resources
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..atomic import write_text
 from . import style as _style
 from .model import ViewModel
 from .text import TEXT, script_texts
@@ -212,24 +212,8 @@ def render_html(model: ViewModel, title: str | None = None) -> str:
 
 
 def write_html(text: str, output: str | os.PathLike) -> Path:
-    """Write ``text`` as UTF-8 to ``output`` atomically (temporary file, then ``os.replace``)."""
-    path = Path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    """Write an HTML page as UTF-8 atomically (see :func:`graph.atomic.write_text`)."""
+    return write_text(text, output)
 
 
 class View:
