@@ -16,6 +16,8 @@ from types import SimpleNamespace
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+
+import helpers
 from click.testing import CliRunner
 
 from graph import analysis as A
@@ -43,12 +45,8 @@ BRIEF, PROTOKOLL = f"{T}doc/brief", f"{T}doc/protokoll"
 
 
 def fixture_store(*names: str) -> ox.Store:
-    store = ox.Store()
-    for path in find_project().ontology_files():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    for name in names or ("small.ttl",):
-        store.bulk_load(path=str(FIXTURES / name), format=ox.RdfFormat.TURTLE)
-    return store
+    """The ontology plus the named fixture files, in a fresh store."""
+    return helpers.fixture_store(FIXTURES, *names)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
+
+import helpers
 from click.testing import CliRunner
 
 from graph.analysis import CANDIDATE_RULE, fetch
@@ -28,12 +30,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 
 def fixture_store(*names: str) -> ox.Store:
-    store = ox.Store()
-    for path in find_project().ontology_files():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    for name in names or ("small.ttl",):
-        store.bulk_load(path=str(FIXTURES / name), format=ox.RdfFormat.TURTLE)
-    return store
+    """The ontology plus the named fixture files, in a fresh store."""
+    return helpers.fixture_store(FIXTURES, *names)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
+
+import helpers
 from click.testing import CliRunner
 
 from graph.cli_view import view as view_command
@@ -34,12 +36,7 @@ FK = "https://w3id.org/ikz/concept/facility-kind/"
 
 def fixture_store(*names: str) -> ox.Store:
     """The ontology plus the named fixture files, in a fresh store."""
-    store = ox.Store()
-    for path in find_project().ontology_files():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    for name in names or ("small.ttl",):
-        store.bulk_load(path=str(FIXTURES / name), format=ox.RdfFormat.TURTLE)
-    return store
+    return helpers.fixture_store(FIXTURES, *names)
 
 
 @pytest.fixture(scope="module")
