@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 from graph.analysis import CANDIDATE_RULE, fetch
 from graph.cli_analysis import report_command
-from graph.project import find_project
 from graph.report import csp_source, ranges, render_report, write_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
