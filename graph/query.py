@@ -345,26 +345,41 @@ def _quiet_stderr() -> None:
         pass
 
 
-def _child(function, connection, memory_mb: int | None, offline: bool):
-    try:
-        import faulthandler
+def _prepare_worker(memory_mb: int | None, offline: bool) -> None:
+    """In a freshly forked worker: quiet crash reports, cap memory, cut the network."""
+    import faulthandler
 
-        faulthandler.disable()  # a crash of the worker is reported by the parent
-        _quiet_stderr()
-        if memory_mb:
-            limits.cap_memory(memory_mb)
-        if offline:
-            limits.deny_network()
+    faulthandler.disable()  # a crash of the worker is reported by the parent
+    _quiet_stderr()
+    if memory_mb:
+        limits.cap_memory(memory_mb)
+    if offline:
+        limits.deny_network()
+
+
+def _answer(connection, function, memory_mb: int | None) -> bool:
+    """Send ``function()``'s value, or its exception, to the parent; False after running out
+    of memory (the worker should then end)."""
+    try:
         connection.send((True, function()))
     except MemoryError:
         connection.send((False, QueryFailure(
             f"the query needed more memory than the worker may use ({memory_mb} MiB)",
             fix="narrow the query (LIMIT, more specific patterns) or raise $IKZ_QUERY_MEMORY_MB")))
+        return False
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
         try:
             connection.send((False, error))
         except Exception:  # the error itself does not pickle
             connection.send((False, QueryFailure(f"{type(error).__name__}: {error}")))
+    return True
+
+
+def _child(function, connection, memory_mb: int | None, offline: bool):
+    """A worker for one call (forked per query)."""
+    try:
+        _prepare_worker(memory_mb, offline)
+        _answer(connection, function, memory_mb)
     finally:
         connection.close()
 

@@ -13,34 +13,16 @@ import multiprocessing
 
 
 def _serve(handler, connection, memory_mb: int | None, offline: bool) -> None:
-    from . import limits
-    from .query import QueryFailure, _quiet_stderr
+    from .query import _answer, _prepare_worker
 
-    import faulthandler
-
-    faulthandler.disable()  # a crash of the worker is reported by the parent
-    _quiet_stderr()
-    if memory_mb:
-        limits.cap_memory(memory_mb)
-    if offline:
-        limits.deny_network()
+    _prepare_worker(memory_mb, offline)
     while True:
         try:
             request = connection.recv()
         except (EOFError, OSError):
             return  # the parent went away
-        try:
-            connection.send((True, handler(request)))
-        except MemoryError:
-            connection.send((False, QueryFailure(
-                f"the query needed more memory than the worker may use ({memory_mb} MiB)",
-                fix="narrow the query (LIMIT, more specific patterns) or raise $IKZ_QUERY_MEMORY_MB")))
+        if not _answer(connection, lambda: handler(request), memory_mb):
             return  # start afresh after running out of memory
-        except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
-            try:
-                connection.send((False, error))
-            except Exception:  # the error itself does not pickle
-                connection.send((False, QueryFailure(f"{type(error).__name__}: {error}")))
 
 
 class PersistentWorker:
