@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph import find_project  # noqa: E402
-from graph.extract import Expected, ProjectContext, Score, evaluate, extract  # noqa: E402
+from graph.extraction.extract import Expected, ProjectContext, Score, evaluate, extract  # noqa: E402
 
 LETTER = "sources/2016-votum-jugendamtsleitungen-en-kreis.txt"
 DOCUMENTS = ROOT / "tests" / "documents"

@@ -135,7 +135,7 @@ def _n(value: int) -> str:
 
 def _limits() -> list[tuple[str, str]]:
     sys.path.insert(0, str(ROOT))
-    from graph import limits
+    from graph.core import limits
 
     return [
         ("query nesting", f"{limits.MAX_QUERY_DEPTH} levels of {{ }} / ( ), checked before any parser"),

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import pyoxigraph as ox  # noqa: E402
 
 from graph import find_project  # noqa: E402
-from graph.query import GraphQuery, QueryTimeout, project_prefixes  # noqa: E402
-from graph.sparql_text import bind_values  # noqa: E402
+from graph.sparql.query import GraphQuery, QueryTimeout, project_prefixes  # noqa: E402
+from graph.sparql.gate import bind_values  # noqa: E402
 from synthetic import SIZES, generate  # noqa: E402
 
 #: rdflib memory gets this long per question (then counted as this long: a lower bound).
@@ -157,7 +157,7 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
         findings[f"question_speedup_{size}"] = statistics.median(speedups)
 
     try:
-        from graph.analysis import partner_network  # the analysis issue's projection
+        from graph.outputs.analysis import partner_network  # the analysis issue's projection
     except ImportError:
         partner_network = None
     if partner_network is not None:
@@ -171,7 +171,7 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
 
 def bench_views(rows: list, findings: dict) -> None:
     """Views of ~1,000 and ~5,000 nodes: generation, and first draw in headless Chromium."""
-    from graph.views import render_html, view_model
+    from graph.outputs.views import render_html, view_model
 
     chromium = "/usr/bin/chromium"
     for nodes, cooperations in ((1000, 170), (5000, 1200)):

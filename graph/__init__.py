@@ -9,9 +9,9 @@ The library is the product; the ``ikz`` command is a thin layer over it::
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, LoadedGraph, build, load_project, validate_project  # noqa: E402
-from .errors import IKZError, ProjectError, QuoteError, SourceDataError, ValidationError  # noqa: E402
-from .project import Project, find_project  # noqa: E402
+from graph.builder.build import BuildResult, LoadedGraph, build, load_project, validate_project  # noqa: E402
+from graph.core.errors import IKZError, ProjectError, QuoteError, SourceDataError, ValidationError  # noqa: E402
+from graph.core.project import Project, find_project  # noqa: E402
 
 __all__ = [
     "BuildResult", "IKZError", "LoadedGraph", "Project", "ProjectError", "QuoteError",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from graph import build, find_project
-from graph.project import Project
-from graph.query import GraphQuery
+from graph.core.project import Project
+from graph.sparql.query import GraphQuery
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,13 +20,13 @@ import pytest
 import helpers
 from click.testing import CliRunner
 
-from graph import analysis as A
-from graph.analysis import (ANALYSES, CANDIDATE_RULE, EXISTING, IN_AREA, PROPOSED, TIE, AnalysisError,
+from graph.outputs import analysis as A
+from graph.outputs.analysis import (ANALYSES, CANDIDATE_RULE, EXISTING, IN_AREA, PROPOSED, TIE, AnalysisError,
                             analyze, bipartite_graph, candidate_partners, centrality, coverage, cut_towns,
                             density, fetch, gaps, groups, modularity, render_tables, town_graph)
-from graph.cli_analysis import COMMANDS, analyze_command
-from graph.project import find_project
-from graph.query import GraphQuery
+from graph.cli.analysis import COMMANDS, analyze_command
+from graph.core.project import find_project
+from graph.sparql.query import GraphQuery
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 T = "https://example.org/ikz-test/"

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph import SourceDataError, ValidationError, build
-from graph.build import DataCheckError
-from graph.query import GraphQuery, OxigraphEngine, project_prefixes
-from graph.quotes import NormalizedText
+from graph.builder.build import DataCheckError
+from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
+from graph.builder.quotes import NormalizedText
 
 FACTS = sorted((Path(__file__).parent / "facts").glob("*.rq"))
 

@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from graph import build
-from graph.cli_ingest import diff
-from graph.diff import diff_versions, format_diff, load_version
-from graph.errors import IKZError
-from graph.ingest import add_source
+from graph.cli.ingest import diff
+from graph.outputs.diff import diff_versions, format_diff, load_version
+from graph.core.errors import IKZError
+from graph.ingest.workflow import add_source
 
 ROOT = Path(__file__).resolve().parent.parent
 UNNA = ROOT / "tests" / "documents" / "2019-protokoll-ag-jugendhilfe-kreis-unna.txt"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.query import GraphQuery, QueryFailure
-from graph.serve import free_port, running_server
+from graph.sparql.query import GraphQuery, QueryFailure
+from graph.outputs.serve import free_port, running_server
 from test_queries import CHECKS, QUESTIONS, normalized
 from update_expected import EXAMPLE_PARAMS
 

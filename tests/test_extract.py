@@ -10,10 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.extract import (REVIEW_PREDICATE, DraftDocument, Expected, ProjectContext, Score, evaluate, extract,
+from graph.extraction.extract import (REVIEW_PREDICATE, DraftDocument, Expected, ProjectContext, Score, evaluate, extract,
                            find_addresses, find_dates, segments, write_draft)
-from graph.load import parse_turtle
-from graph.quotes import NormalizedText
+from graph.rdf.parse import parse_turtle
+from graph.builder.quotes import NormalizedText
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "data" / "sources" / "2016-votum-jugendamtsleitungen-en-kreis.txt"

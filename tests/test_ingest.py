@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from graph import build
-from graph.build import DataCheckError
-from graph.cli_ingest import COMMANDS, accept, add_source, extract, import_
-from graph.errors import QuoteError, SourceDataError, ValidationError
-from graph.ingest import ImportTableError, ReviewError, accept_draft, add_source as register, import_table
+from graph.builder.build import DataCheckError
+from graph.cli.ingest import COMMANDS, accept, add_source, extract, import_
+from graph.core.errors import QuoteError, SourceDataError, ValidationError
+from graph.ingest.workflow import ImportTableError, ReviewError, accept_draft, add_source as register, import_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = ROOT / "tests" / "documents"

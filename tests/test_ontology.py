@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from graph.query import GraphQuery, OxigraphEngine, project_prefixes
+from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
-from graph.query import GraphQuery
-from graph.serve import free_port, oxigraph_binary
+from graph.cli.main import main
+from graph.sparql.query import GraphQuery
+from graph.outputs.serve import free_port, oxigraph_binary
 from test_queries import normalized
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,10 +13,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import library_markdown, main
-from graph.query import GraphQuery, OxigraphEngine, QueryTimeout
-from graph.questions import PARAM_TYPES, QuestionError, load_library
-from graph.sparql_text import QueryRefused
+from graph.cli.main import library_markdown, main
+from graph.sparql.query import GraphQuery, OxigraphEngine, QueryTimeout
+from graph.sparql.questions import PARAM_TYPES, QuestionError, load_library
+from graph.sparql.gate import QueryRefused
 from update_expected import EXAMPLE_PARAMS
 
 HERE = Path(__file__).parent
@@ -89,7 +89,7 @@ def test_data_check_finds_its_broken_fixture(project, built, qid):
     store.bulk_load(path=str(built.output / "ikz.nt"), format=ox.RdfFormat.N_TRIPLES)
     fixture = HERE / "fixtures" / "violations" / f"{qid}.ttl"
     store.extend(ox.parse(path=str(fixture), base_iri="https://w3id.org/ikz/id/"))
-    gq = GraphQuery(project, OxigraphEngine(store, __import__("graph.query").query.project_prefixes(project)))
+    gq = GraphQuery(project, OxigraphEngine(store, __import__("graph.sparql.query").sparql.query.project_prefixes(project)))
     assert len(gq.ask(qid).rows) >= 1
 
 

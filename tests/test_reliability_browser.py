@@ -24,8 +24,8 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing (Debian's chromium package); no browser is downloaded", allow_module_level=True)
 pytest.importorskip("playwright.sync_api")
 
-from graph.project import find_project  # noqa: E402
-from graph.views import render_html, view_model, write_html  # noqa: E402
+from graph.core.project import find_project  # noqa: E402
+from graph.outputs.views import render_html, view_model, write_html  # noqa: E402
 from test_views_browser import browser, edge_midpoint, open_view, screen_position  # noqa: E402,F401
 
 FIXTURE = Path(__file__).parent / "fixtures" / "views" / "small.ttl"

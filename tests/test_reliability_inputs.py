@@ -21,10 +21,10 @@ import pytest
 
 from fuzz.harness import SUFFIX, Outcome, fuzz_seconds, record, run_target, seeds
 from graph import build
-from graph.errors import IKZError, SourceDataError
-from graph.limits import MAX_TURTLE_DEPTH
-from graph.load import load_file, parse_turtle
-from graph.project import Project
+from graph.core.errors import IKZError, SourceDataError
+from graph.core.limits import MAX_TURTLE_DEPTH
+from graph.rdf.parse import load_file, parse_turtle
+from graph.core.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/ikz/id/"
@@ -213,7 +213,7 @@ import sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from graph import build
-from graph.project import Project
+from graph.core.project import Project
 build(Project(Path({project!r})), {output!r})
 """
 

@@ -28,12 +28,12 @@ from click.testing import CliRunner
 
 from fuzz.harness import record
 from graph import build
-from graph.cli import main
-from graph.errors import IKZError, SourceDataError
-from graph.load import load_file
-from graph.project import Project
-from graph.query import GraphQuery, OxigraphEngine, QueryFailure, run_with_timeout
-from graph.sparql_text import QueryRefused
+from graph.cli.main import main
+from graph.core.errors import IKZError, SourceDataError
+from graph.rdf.parse import load_file
+from graph.core.project import Project
+from graph.sparql.query import GraphQuery, OxigraphEngine, QueryFailure, run_with_timeout
+from graph.sparql.gate import QueryRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 HAS_SERVER = (Path(sys.executable).parent / "oxigraph").is_file() or shutil.which("oxigraph")
@@ -181,7 +181,7 @@ def test_cli_vectors_reach_nothing(canary, built, store):
 def test_worker_sandbox_holds_with_the_gate_bypassed(canary, engines, store):
     """Second line of defence: the query sent straight to the engine inside the worker (no
     gate, no rdflib algebra check): the worker's seccomp filter refuses the socket."""
-    from graph.limits import deny_network
+    from graph.core.limits import deny_network
 
     gq = engines[store]
     failures = 0
@@ -209,7 +209,7 @@ def test_worker_sandbox_holds_with_the_gate_bypassed(canary, engines, store):
 
 @pytest.mark.skipif(not HAS_SERVER, reason="the Oxigraph server (pip install oxigraph) is not installed")
 def test_endpoint_vectors_reach_nothing(canary, project, built, tmp_path):
-    from graph.serve import free_port, running_server
+    from graph.outputs.serve import free_port, running_server
 
     failures = 0
     with running_server(built.output / "ikz.nt", tmp_path / "store", port=free_port()) as url:
@@ -262,7 +262,7 @@ def test_bare_oxigraph_server_would_call_out(canary, built, tmp_path):
     """Why the gateway exists: the Oxigraph server alone runs SERVICE (positive control)."""
     import subprocess
 
-    from graph.serve import free_port, load_store, oxigraph_binary
+    from graph.outputs.serve import free_port, load_store, oxigraph_binary
 
     location = load_store(built.output / "ikz.nt", tmp_path / "bare")
     port = free_port()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.harness import record
-from graph.query import GraphQuery
+from graph.sparql.query import GraphQuery
 
 pytestmark = pytest.mark.skipif(
     not ((Path(sys.executable).parent / "oxigraph").is_file() or shutil.which("oxigraph")),
@@ -37,7 +37,7 @@ DESCRIBE = "DESCRIBE <https://w3id.org/ikz/id/municipality/05954004>"
 
 @pytest.fixture(scope="module")
 def endpoint(built, tmp_path_factory):
-    from graph.serve import free_port, running_server
+    from graph.outputs.serve import free_port, running_server
 
     location = tmp_path_factory.mktemp("protocol") / "store"
     with running_server(built.output / "ikz.nt", location, port=free_port(), timeout_s=2) as url:
@@ -193,7 +193,7 @@ def test_endpoint_limits(endpoint, project):
 def test_endpoint_survives_a_memory_bomb(built, tmp_path):
     """A query that exhausts the server's memory cap ends that server, not the endpoint: the
     gateway restarts it and the next query answers."""
-    from graph.serve import free_port, running_server
+    from graph.outputs.serve import free_port, running_server
 
     bomb = "SELECT ?a ?b ?c WHERE { ?a ?p1 ?x . ?b ?p2 ?y . ?c ?p3 ?z } ORDER BY ?a ?b ?c"
     with running_server(built.output / "ikz.nt", tmp_path / "store", port=free_port(), timeout_s=20,
@@ -210,7 +210,7 @@ def test_endpoint_survives_a_memory_bomb(built, tmp_path):
 
 
 def test_cors_only_when_asked(built, tmp_path):
-    from graph.serve import free_port, running_server
+    from graph.outputs.serve import free_port, running_server
 
     with running_server(built.output / "ikz.nt", tmp_path / "store", port=free_port(), cors=True) as url:
         status, headers, _ = call(url, params={"query": ASK}, headers={"Origin": "http://intranet.example"})
@@ -218,7 +218,7 @@ def test_cors_only_when_asked(built, tmp_path):
 
 
 def test_port_in_use_is_a_clear_error(built, tmp_path):
-    from graph.serve import ServerError, running_server
+    from graph.outputs.serve import ServerError, running_server
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

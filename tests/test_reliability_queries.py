@@ -23,11 +23,11 @@ import pytest
 from rdflib import Literal, URIRef
 
 from fuzz.harness import record
-from graph.formats import render
-from graph.limits import DEFAULT_MAX_ROWS, MAX_QUERY_CHARS, MAX_QUERY_DEPTH
-from graph.query import GraphQuery, QueryFailure, QuerySyntaxError, QueryTimeout, run_with_timeout
-from graph.questions import QuestionError
-from graph.sparql_text import QueryRefused, gate
+from graph.sparql.formats import render
+from graph.core.limits import DEFAULT_MAX_ROWS, MAX_QUERY_CHARS, MAX_QUERY_DEPTH
+from graph.sparql.query import GraphQuery, QueryFailure, QuerySyntaxError, QueryTimeout, run_with_timeout
+from graph.sparql.questions import QuestionError
+from graph.sparql.gate import QueryRefused, gate
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY = "http://127.0.0.1:9/"  # never contacted: refused before anything runs
@@ -361,7 +361,7 @@ SPARQL_WORDS = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|VALUES
                           r"SERVICE|OPTIONAL|UNION|GRAPH)\b")
 #: The places allowed to assemble query text, and why (none takes a user's value):
 ALLOWED_BUILDERS = {
-    ("sparql_text.py", "bind_values"),  # the binding mechanism: a VALUES block of N-Triples terms (Term.n3())
+    ("gate.py", "bind_values"),  # the binding mechanism: a VALUES block of N-Triples terms (Term.n3())
     ("query.py", "_prologue"),  # PREFIX lines from the project's own files, names and IRIs checked
     ("shacl_sparql.py", "_sparql"),  # SHACL-SPARQL's sh:declare prefixes from ontology/shapes.ttl (the spec's way)
 }

@@ -18,9 +18,9 @@ import pytest
 import helpers
 from click.testing import CliRunner
 
-from graph.analysis import CANDIDATE_RULE, fetch
-from graph.cli_analysis import report_command
-from graph.report import csp_source, ranges, render_report, write_report
+from graph.outputs.analysis import CANDIDATE_RULE, fetch
+from graph.cli.analysis import report_command
+from graph.outputs.report import csp_source, ranges, render_report, write_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 CHROMIUM = "/usr/bin/chromium"
@@ -133,7 +133,7 @@ def test_stand_is_the_latest_date_of_the_cited_sources_and_the_version_is_printe
 
 @pytest.fixture(scope="module")
 def store_version_text():
-    from graph.views import store_version
+    from graph.outputs.views import store_version
 
     return store_version(fixture_store())
 
@@ -236,7 +236,7 @@ def test_real_report(real_html, built):
     assert "Interkommunale Zusammenarbeit – Ennepe-Ruhr-Kreis" in text
     assert "Ohne Sprockhövel zerfällt das Netz in 2 Teile: Breckerfeld, Ennepetal, Gevelsberg, Schwelm Hattingen, Herdecke, Wetter (Ruhr), Witten" in text
     assert "<b>Stand:</b> 30.04.2016" in real_html                            # notAfter of the undated letter
-    from graph.views import graph_version
+    from graph.outputs.views import graph_version
 
     assert graph_version(built.output / "ikz.nt").split(" · ")[0] in real_html
     assert "Kreiseinheitliche gemeinsame Organisationsstruktur für die Eingliederungshilfe" in text

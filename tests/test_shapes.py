@@ -16,11 +16,11 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.collection import Collection
 
-from graph.load import parse_turtle
-from graph.namespace import DEFAULT_BASE_IRI, OWN_VOCABULARIES
-from graph.project import find_project
-from graph.rdfterms import to_rdflib_graph
-from graph.validate import SH, SHAPES_NS, load_shapes, validate_graph
+from graph.rdf.parse import parse_turtle
+from graph.core.namespaces import DEFAULT_BASE_IRI, OWN_VOCABULARIES
+from graph.core.project import find_project
+from graph.rdf.terms import to_rdflib_graph
+from graph.builder.shacl import SH, SHAPES_NS, load_shapes, validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = find_project(ROOT)

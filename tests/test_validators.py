@@ -7,12 +7,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.load import parse_turtle
-from graph.namespace import DEFAULT_BASE_IRI
-from graph.rdfterms import to_rdflib_graph
-from graph.shacl_sparql import compile_shapes, validate_store
-from graph.validate import load_shapes, validate_graph
-from graph.build import load_project, validate_project
+from graph.rdf.parse import parse_turtle
+from graph.core.namespaces import DEFAULT_BASE_IRI
+from graph.rdf.terms import to_rdflib_graph
+from graph.builder.shacl_sparql import compile_shapes, validate_store
+from graph.builder.shacl import load_shapes, validate_graph
+from graph.builder.build import load_project, validate_project
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "ontology" / "examples").glob("S*.ttl"))
 

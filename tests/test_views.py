@@ -16,14 +16,14 @@ import pytest
 import helpers
 from click.testing import CliRunner
 
-from graph.cli_view import view as view_command
-from graph.namespace import IKZ
-from graph.project import find_project
-from graph.views import (KINDS, View, ViewError, graph_version, open_graph, render_html, show,
+from graph.cli.view import view as view_command
+from graph.core.namespaces import IKZ
+from graph.core.project import find_project
+from graph.outputs.views import (KINDS, View, ViewError, graph_version, open_graph, render_html, show,
                          store_version, view_model, write_view)
-from graph.views import layout as L
-from graph.views import style as S
-from graph.views.render import csp_source, page_data, script_json
+from graph.outputs.views import layout as L
+from graph.outputs.views import style as S
+from graph.outputs.views.render import csp_source, page_data, script_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "views"
 T = "https://example.org/ikz-test/"

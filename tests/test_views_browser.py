@@ -16,10 +16,10 @@ from types import SimpleNamespace
 import pyoxigraph as ox
 import pytest
 
-from graph.project import find_project
-from graph.views import open_graph, render_html, view_model, write_html
-from graph.views import style as S
-from graph.views.facts import select
+from graph.core.project import find_project
+from graph.outputs.views import open_graph, render_html, view_model, write_html
+from graph.outputs.views import style as S
+from graph.outputs.views.facts import select
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -21,12 +21,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from graph.cli_view import view as view_command
-from graph.project import find_project
-from graph.views import MAX_NODES, render_html, view_model, write_html
-from graph.views import layout as L
-from graph.views.facts import Facts
-from graph.views.model import EXAMPLE_QUOTES, NO_DISTRICT, _select, full_size
+from graph.cli.view import view as view_command
+from graph.core.project import find_project
+from graph.outputs.views import MAX_NODES, render_html, view_model, write_html
+from graph.outputs.views import layout as L
+from graph.outputs.views.facts import Facts
+from graph.outputs.views.model import EXAMPLE_QUOTES, NO_DISTRICT, _select, full_size
 
 S = "https://example.org/ikz-scale/"
 IKZ = "https://w3id.org/ikz/ontology#"

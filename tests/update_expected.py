@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph import build, find_project  # noqa: E402
-from graph.formats import to_tsv  # noqa: E402
-from graph.query import GraphQuery  # noqa: E402
+from graph.sparql.formats import to_tsv  # noqa: E402
+from graph.sparql.query import GraphQuery  # noqa: E402
 
 #: Parameters for questions that have required ones (and the ones tested beyond defaults).
 EXAMPLE_PARAMS = {"evidence": {"statement": "c:jugendschutzstelle-suedkreis"}}

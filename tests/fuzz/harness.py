@@ -1,7 +1,7 @@
 """Fuzz harness for the loaders and the query gate, and the scorecard recorder.
 
 Targets take bytes and must end in one of two ways: an answer, or a located
-:class:`~graph.errors.IKZError`. Anything else escaping is an *uncaught loader exception* (a
+:class:`~graph.core.errors.IKZError`. Anything else escaping is an *uncaught loader exception* (a
 traceback a user would see) and is a failure. Inputs that the loader wrapper had to catch
 (an undocumented exception of an underlying parser, turned into "cannot read the file: ...")
 are counted separately, as hints for whoever owns that parser.
@@ -102,11 +102,11 @@ def _remove(path: Path) -> None:
 
 def run_target(target: str, data: bytes) -> tuple[str, str]:
     """Feed ``data`` to ``target``; return ``(outcome, detail)``."""
-    from graph.errors import IKZError
+    from graph.core.errors import IKZError
 
     if target == "query":
         return _run_query(data)
-    from graph.load import load_file
+    from graph.rdf.parse import load_file
 
     path = _write(data, SUFFIX[target])
     try:
@@ -127,8 +127,8 @@ def _run_query(data: bytes) -> tuple[str, str]:
     store (short inputs only, so evaluation of an ASK stays trivial)."""
     import pyoxigraph as ox
 
-    from graph.errors import IKZError
-    from graph.sparql_text import gate, query_form
+    from graph.core.errors import IKZError
+    from graph.sparql.gate import gate, query_form
 
     text = data.decode("utf-8", "replace")[:2000]
     try:
@@ -152,8 +152,8 @@ _PREFIXES: dict = {}
 
 def _prefixes() -> dict:
     if not _PREFIXES:
-        from graph.project import find_project
-        from graph.query import project_prefixes
+        from graph.core.project import find_project
+        from graph.sparql.query import project_prefixes
 
         _PREFIXES.update(project_prefixes(find_project(ROOT)))
     return _PREFIXES
@@ -231,9 +231,9 @@ def main(argv: list[str]) -> int:
     import atheris  # noqa: PLC0415 - optional
 
     with atheris.instrument_imports():
-        import graph.load  # noqa: F401
-        import graph.reference  # noqa: F401
-        import graph.sparql_text  # noqa: F401
+        import graph.rdf.parse  # noqa: F401
+        import graph.rdf.registers  # noqa: F401
+        import graph.sparql.gate  # noqa: F401
 
     def test_one_input(data: bytes) -> None:
         outcome, detail = run_target(target, data)

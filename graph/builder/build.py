@@ -1,0 +1,445 @@
+"""Build the graph: load ontology and data, check terms, keys and quotes, validate with SHACL,
+write Turtle, N-Triples and JSON-LD atomically, and summarise.
+
+Same input, same bytes: triples are sorted before writing and nothing time-dependent is
+written. The previous output stays untouched until the new one is complete (build aside,
+then swap).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import __version__
+from graph.core.errors import SourceDataError, ValidationError
+from graph.rdf.parse import SourceFile, located, parse_turtle
+from graph.core.namespaces import base_iri as resolve_base
+from graph.core.project import OPTIONAL_LAYERS, Project, find_project
+from graph.builder.quotes import check_quotes
+from graph.rdf.terms import to_rdflib_graph
+from graph.rdf.registers import load_register
+from graph.builder.shacl_sparql import validate_store
+from graph.sparql.gate import bind_values
+from graph.builder.shacl import Report, load_shapes, validate_graph
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OUTPUT_FILES = ("ikz.ttl", "ikz.nt", "ikz.jsonld", "summary.json")
+
+
+@dataclass
+class LoadedGraph:
+    """A project's ontology and data in an in-memory Oxigraph store, checked, with the parsed
+    small files kept to point at file:line in messages."""
+
+    project: Project
+    base: str
+    store: ox.Store
+    sources: list[SourceFile] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    big_files: list[Path] = field(default_factory=list)
+    _defined_in: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def triples(self) -> list:
+        """All triples (for small graphs; large ones are better queried in ``store``)."""
+        return [q.triple for q in self.store]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def where(self, iri: str) -> str:
+        """``file:line`` where the node ``iri`` is described (or first mentioned).
+
+        Looked up only when a message needs it, so loading stays fast."""
+        if iri in self._defined_in:
+            return self._defined_in[iri]
+        for candidate in self.sources:
+            line = candidate.subject_line(iri)
+            if line:
+                return f"{candidate.display}:{line}"
+        for candidate in self.sources:
+            line = candidate.locate(iri)
+            if line:
+                return f"{candidate.display}:{line}"
+        for path in self.big_files:
+            line = _grep_line(path, iri)
+            if line:
+                return f"{self.project.relative(path)}:{line}"
+        return f"<{iri}>"
+
+    def rdflib_graph(self):
+        """The graph as an rdflib graph with the project's prefixes bound."""
+        graph = to_rdflib_graph(q.triple for q in self.store)
+        for prefix, namespace in self.prefixes.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        return graph
+
+    def select(self, name: str, bindings: dict | None = None):
+        """Run a build query (``graph/checks/NAME.rq``) on the store."""
+        text = (CHECKS / f"{name}.rq").read_text(encoding="utf-8")
+        text = bind_values(text, {k: v.n3() for k, v in (bindings or {}).items()})
+        return self.store.query(text, prefixes=self.prefixes)
+
+
+@dataclass
+class BuildResult:
+    """What ``build`` produced: the checked graph, its validation report and the summary."""
+
+    graph: LoadedGraph
+    report: Report
+    summary: dict
+    output: Path | None = None
+
+
+def _grep_line(path: Path, iri: str) -> int | None:
+    needle = f"<{iri}>".encode()
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if needle in line:
+                return number
+    return None
+
+
+def load_project(project: Project | None = None, base: str | None = None, layers=(), extra_data=(),
+                 progress=None) -> LoadedGraph:
+    """Parse and check a project's ontology, registers and data; quotes get their positions.
+
+    Raises :class:`~graph.core.errors.SourceDataError` (with file:line and a fix) on malformed
+    Turtle, unknown vocabulary terms, unknown municipality keys, references to nodes described
+    nowhere, blank nodes, and quotes not found in their source text. ``extra_data`` are further
+    folders of ``*.ttl``/``*.nt`` (e.g. synthetic benchmark data); ``progress(message)`` is
+    called at each step.
+    """
+    project = project or find_project()
+    base = resolve_base(base)
+    say = progress or (lambda message: None)
+    unknown = [layer for layer in layers if layer not in OPTIONAL_LAYERS]
+    if unknown:
+        raise SourceDataError(f"unknown data layer {unknown[0]!r}", fix=f"use one of: {', '.join(OPTIONAL_LAYERS)}")
+    store = ox.Store()
+    loaded = LoadedGraph(project, base, store)
+    declared: set[str] = set()
+    say("ontology")
+    for path in project.ontology_files():
+        triples, source = parse_turtle(path, base, project.relative(path))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        declared |= {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+        loaded.sources.append(source)
+        loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
+    for name, namespace in _data_prefixes(base).items():
+        loaded.prefixes.setdefault(name, namespace)
+    loaded.prefixes.setdefault("ikzsh", "https://w3id.org/ikz/shapes#")
+    registers = []
+    for path in project.register_files(layers):
+        say(f"register {project.relative(path)}")
+        with located(project.relative(path)):
+            register = load_register(path, base, project.relative(path))
+        registers.append(register)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in register.triples)
+        for ags, line in register.lines.items():
+            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
+    registered = {ags for r in registers for ags in r.municipalities}
+    extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
+    for path in project.data_files(layers) + extra_files:
+        display = project.relative(path)
+        say(f"data {display}")
+        if path.stat().st_size <= SMALL_FILE:
+            triples, source = parse_turtle(path, base, display)
+            _check_municipality_keys(triples, registered, base, source)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            loaded.sources.append(source)
+        else:
+            _bulk_load(store, path, base, display)
+            loaded.big_files.append(path)
+    say("checks")
+    _check_blank_nodes(loaded)
+    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
+        vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
+        dangling = pool.submit(lambda: [(s["node"].value, s["subject"].value) for s in
+                                        loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
+        _check_vocabulary(loaded, declared, vocabulary.result())
+        _check_references(loaded, dangling.result())
+    say("quotes")
+    rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
+    positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in positions)
+    return loaded
+
+
+#: Files up to this size are parsed in Python (to point at lines in messages); larger ones are
+#: bulk-loaded by Oxigraph directly.
+SMALL_FILE = 4 * 1024 * 1024
+CHECKS = Path(__file__).parent / "checks"
+
+
+def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
+    fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+    with located(display):  # syntax errors with file:line:column, anything else without a traceback
+        store.bulk_load(path=str(path), format=fmt, base_iri=base)
+
+
+def _data_prefixes(base: str) -> dict[str, str]:
+    from graph.core.namespaces import data_prefixes
+
+    return data_prefixes(base)
+
+
+def _check_blank_nodes(loaded: LoadedGraph) -> None:
+    """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones."""
+    if loaded.big_files and bool(loaded.select("blank-nodes")):
+        for path in loaded.big_files:
+            with open(path, "rb") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if b"_:" in line or re.search(rb"\[\s*[^\]]*\]", line.split(b'"')[0]):
+                        raise SourceDataError("blank node in a data file", where=f"{loaded.project.relative(path)}:{number}",
+                                              fix="give the node an IRI so it can be cited and builds stay byte-identical")
+
+
+def _check_vocabulary(loaded: LoadedGraph, declared: set[str], used: list[str]) -> None:
+    """Every term of our own vocabularies the graph uses must be declared in ontology/."""
+    for term in used:
+        if term not in declared:
+            guess = difflib.get_close_matches(term, sorted(declared), n=1, cutoff=0.8)
+            raise SourceDataError(
+                f"unknown vocabulary term <{term}>: it is not declared in ontology/",
+                where=loaded.where(term),
+                fix=(f"did you mean <{guess[0]}>?" if guess else "use a term of ontology/ikz.ttl or ontology/concepts.ttl, or declare the new term there"),
+            )
+
+
+def _check_municipality_keys(triples: list, registered: set[str], base: str, source: SourceFile) -> None:
+    """Municipality IRIs in a data file must be keyed by an AGS of a register."""
+    prefix = base + "municipality/"
+    for t in triples:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(prefix):
+                key = term.value[len(prefix):].split("/", 1)[0]
+                if key not in registered:
+                    raise SourceDataError(
+                        f"unknown municipality key {key!r}: no municipality with this AGS in data/reference/",
+                        where=source.where(term.value),
+                        fix="check the 8-digit AGS (e.g. 05954004 for Breckerfeld) or add the municipality to a register in data/reference/",
+                    )
+
+
+def _check_references(loaded: LoadedGraph, dangling: list[tuple[str, str]]) -> None:
+    """A node under the base IRI that is referred to must be described somewhere."""
+    for node, subject in dangling:
+        local = node[len(loaded.base):]
+        where = _first_known(loaded.where(node), loaded.where(subject))
+        if node.startswith(loaded.base + "municipality/"):
+            raise SourceDataError(f"unknown municipality key {local.split('/')[1]!r}: no municipality with this AGS in data/reference/",
+                                  where=where, fix="check the 8-digit AGS or add the municipality to a register")
+        siblings = [x["subject"].value for x in loaded.select("siblings", {"stem": ox_literal(node.rsplit("/", 1)[0] + "/")})]
+        guess = difflib.get_close_matches(node, siblings, n=1, cutoff=0.85)
+        raise SourceDataError(
+            f"<{local}> is referred to but described nowhere (no triple has it as subject)",
+            where=where,
+            fix=(f"did you mean <{guess[0][len(loaded.base):]}>?" if guess else f"describe <{local}> in a data file or correct the reference"),
+        )
+
+
+def _first_known(*places: str) -> str:
+    return next((p for p in places if not p.startswith("<")), places[-1])
+
+
+def ox_literal(text: str):
+    from rdflib import Literal
+
+    return Literal(text)
+
+
+def validate_project(loaded: LoadedGraph, validator: str = "sparql") -> Report:
+    """Validate a loaded project with ``ontology/shapes.ttl``: by default with the SPARQL
+    validator on the store (scales to millions of triples), or with pyshacl (the reference)."""
+    shapes = load_shapes(loaded.project.shapes_file)
+    if validator == "pyshacl":
+        return validate_graph(loaded.rdflib_graph(), shapes, where=loaded.where)
+    if validator != "sparql":
+        raise SourceDataError(f"unknown validator {validator!r}", fix="use sparql or pyshacl")
+    return validate_store(loaded.store, shapes, loaded.prefixes, where=loaded.where)
+
+
+class DataCheckError(ValidationError):
+    """A ``queries/*-violation.rq`` data check returned rows."""
+
+
+def violation_checks(project: Project) -> list[str]:
+    """Ids of the data checks (``queries/*-violation.rq``)."""
+    return sorted(p.stem for p in project.queries_dir.glob("*-violation.rq"))
+
+
+def check_violations(loaded: LoadedGraph) -> list:
+    """Run every ``queries/*-violation.rq`` on the loaded graph; return ``(question, result)``
+    for each check that found something (an empty list means all checks pass)."""
+    from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
+    from graph.sparql.questions import load_library
+
+    gq = GraphQuery(loaded.project, OxigraphEngine(loaded.store, project_prefixes(loaded.project, loaded.base)), loaded.base)
+    failures = []
+    for question in load_library(loaded.project).values():
+        if question.is_violation_check:
+            result = gq.ask(question.id, timeout=None)
+            if result.rows:
+                failures.append((question, result))
+    return failures
+
+
+def _violations_message(loaded: LoadedGraph, failures: list) -> str:
+    lines = []
+    for question, result in failures:
+        lines.append(f"{loaded.project.relative(question.path)}: {question.title_in('en')} ({len(result.rows)} row(s))")
+        for row in result.rows[:10]:
+            first = next((v for v in row.values() if v is not None and str(v).startswith(loaded.base)), None)
+            at = f"{loaded.where(str(first))}: " if first is not None else ""
+            lines.append("    " + at + ", ".join(f"{k}={v}" for k, v in row.items() if v is not None))
+    return "\n".join(lines)
+
+
+def summarize(loaded: LoadedGraph) -> dict:
+    """Counts by class, by source document and in total (deterministic)."""
+    classes = {s["class"].value: int(s["n"].value) for s in loaded.select("class-counts")}
+    sources = [{"iri": s["document"].value, "title": s["label"].value if s["label"] else "",
+                "quotes": int(s["quotes"].value)} for s in loaded.select("sources")]
+    return {
+        "ikz_graph_version": __version__,
+        "base_iri": loaded.base,
+        "triples": len(loaded.store),
+        "classes": {_short(c, loaded.prefixes): n for c, n in sorted(classes.items())
+                    if not c.startswith("http://www.w3.org/2002/07/owl#")},
+        "sources": sources,
+    }
+
+
+def _short(iri: str, prefixes: dict) -> str:
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    name = next(k for k, v in prefixes.items() if v == best)
+    return f"{name}:{iri[len(best):]}"
+
+
+def _sort_key(t):
+    return (t.subject.value, t.predicate != RDF_TYPE, t.predicate.value, str(t.object))
+
+
+#: Up to this many triples the output is sorted (readable, and independent of file order);
+#: larger graphs are written in the store's order, which is the same for the same input.
+SORTED_OUTPUT_LIMIT = 50_000
+
+
+def serialize(loaded: LoadedGraph, directory: Path) -> dict[str, str]:
+    """Write the graph as Turtle, N-Triples and JSON-LD into ``directory``; return digests."""
+    prefixes = dict(sorted(loaded.prefixes.items()))
+    if len(loaded.store) <= SORTED_OUTPUT_LIMIT:
+        source = sorted((q.triple for q in loaded.store), key=_sort_key)
+        write = lambda path, fmt, **kw: ox.serialize(source, output=str(path), format=fmt, **kw)  # noqa: E731
+    else:
+        write = lambda path, fmt, **kw: loaded.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
+    jobs = (("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {}),
+            ("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
+
+    def one(job):
+        name, fmt, kwargs = job
+        write(directory / name, fmt, **kwargs)
+        return name, _sha256(directory / name)
+
+    return dict(one(job) for job in jobs)  # one at a time: parallel dumps cost memory, not time
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def build(
+    project: Project | str | os.PathLike | None = None,
+    output: str | os.PathLike | None = None,
+    base: str | None = None,
+    layers=(),
+    extra_data=(),
+    validator: str = "sparql",
+    progress=None,
+) -> BuildResult:
+    """Load, check, validate and write the graph; return the result.
+
+    On any error nothing is written and the previous output stays as it was. Validation
+    errors raise :class:`~graph.core.errors.ValidationError` carrying the report.
+    """
+    if not isinstance(project, Project):
+        project = find_project(project)
+    say = progress or (lambda message: None)
+    loaded = load_project(project, base, layers, extra_data, progress=say)
+    say("validation and data checks")
+    with ThreadPoolExecutor(1) as pool:
+        data_checks = pool.submit(check_violations, loaded)
+        report = validate_project(loaded, validator)
+        failures = data_checks.result()
+    if not report.conforms:
+        raise ValidationError(
+            f"the graph does not conform to the shapes ({len(report.results)} result(s)):\n" + report.format("en"),
+            report=report,
+            fix="correct the data at the places named above; `ikz validate` shows the report in German",
+        )
+    if failures:
+        raise DataCheckError(
+            f"{len(failures)} data check(s) in queries/*-violation.rq found problems:\n" + _violations_message(loaded, failures),
+            fix="correct the data; each check's header says what it looks for",
+        )
+    summary = summarize(loaded)
+    summary["data_checks_passed"] = violation_checks(project)
+    output = Path(output) if output else project.default_output
+    say("writing")
+    with _atomic_directory(output) as staging:
+        summary["files"] = serialize(loaded, staging)
+        (staging / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return BuildResult(loaded, report, summary, output)
+
+
+class _atomic_directory:
+    """Write a directory aside and swap it in only when complete.
+
+    The new files go to a sibling temporary folder; on success the old folder is renamed
+    away, the new one renamed into place and the old one removed. If the process dies
+    between the two renames, the next build restores the old folder first.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.backup = self.target.with_name(f".{self.target.name}.old")
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        if self.backup.exists() and not self.target.exists():
+            self.backup.rename(self.target)  # recover from an interrupted swap
+        elif self.backup.exists():
+            shutil.rmtree(self.backup)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+        return self.staging
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        if kind is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return False
+        for path in self.staging.iterdir():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+        if self.target.exists():
+            self.target.rename(self.backup)
+        self.staging.rename(self.target)
+        shutil.rmtree(self.backup, ignore_errors=True)
+        return False

@@ -1,0 +1,550 @@
+"""A printable meeting report: one self-contained, offline HTML file.
+
+Library first; ``ikz report`` (graph/cli_analysis.py) is a thin wrapper.
+
+>>> from graph.outputs.report import write_report
+>>> write_report(None, "build/report.html")                 # doctest: +SKIP
+>>> write_report(None, "build/report-en.html", lang="en")   # doctest: +SKIP
+
+What it holds: headline figures, the partners view of graph/views (drawn from its view model as a
+static picture that prints, and on screen the interactive view itself), the towns holding the
+network together, the groups, the coverage matrix, the gaps with candidate partners (a
+heuristic, its rule stated), the proposed cooperations and the barriers named; every statement
+with a footnote to its source and the verbatim sentence (document, line). "Stand" is the latest
+date of the documents cited (never the clock) and the build version is printed, so the same graph
+gives a byte-identical file.
+
+Safety: rendered by Jinja2 with autoescape (a label such as ``<img src=x onerror=...>`` shows as
+text); the report has no script of its own. The interactive view sits in a sandboxed
+``<iframe srcdoc>`` (it is the page of :func:`graph.outputs.views.render_html`, escaped as an attribute);
+its scripts and style are allowed by their SHA-256 hashes, which the frame inherits from the
+report's Content-Security-Policy. The policy forbids every request (``default-src 'none'``,
+images only from ``data:``/``blob:``), and no external URL appears in the page. ``live=False``
+gives a small file without any script (``script-src 'none'``). Print CSS lays it out on A4.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import html as html_module
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+
+from graph.outputs import analysis as A
+from graph.outputs.analysis import EXISTING, FUTURE, CooperationData, Quote
+
+__all__ = ["Footnotes", "render_report", "report_context", "write_report"]
+
+LANGS = ("de", "en")
+
+TEXT = {
+    "title": ("Interkommunale Zusammenarbeit", "Intermunicipal cooperation"),
+    "subtitle": ("Netzwerkanalyse für die Sitzung", "Network analysis for the meeting"),
+    "intro": ("Welche Kommunen halten das Netz der Zusammenarbeit zusammen, welche Gruppen arbeiten schon "
+              "zusammen, und wo sind Lücken – als Grundlage für die Frage, wo eine neue Aufgabe wie die "
+              "Eingliederungshilfe gemeinsam organisiert werden könnte. Jede Aussage verweist mit einer Fußnote "
+              "auf ihre Quelle und den wörtlichen Satz.",
+              "Which towns hold the network of cooperation together, which groups already work together, and "
+              "where the gaps are – as a basis for the question where a new task such as integration assistance "
+              "(Eingliederungshilfe) could be organised jointly. Every statement has a footnote to its source "
+              "and the verbatim sentence."),
+    "as_of": ("Stand", "As of"), "version": ("Version", "Version"), "unknown_date": ("unbekannt", "unknown"),
+    "as_of_note": ("jüngstes Datum der zitierten Quellen", "latest date of the sources cited"),
+    "figures": ("Kennzahlen", "Headline figures"),
+    "f_towns": ("Kommunen", "towns"),
+    "f_existing": ("bestehende Kooperationen", "existing cooperations"),
+    "f_proposed": ("vorgeschlagene Kooperationen", "proposed cooperations"),
+    "f_pairs": ("von {pairs} Kommunenpaaren arbeiten zusammen", "of {pairs} town pairs cooperate"),
+    "f_density": ("Dichte {density} %", "density {density} %"),
+    "f_groups": ("Gruppen", "groups"),
+    "f_gaps": ("Lücken (Kommune × Aufgabengebiet)", "gaps (town × service area)"),
+    "f_cut": ("Kommunen, ohne die das Netz zerfällt", "towns whose removal splits the network"),
+    "network": ("Partnernetz", "Partner network"),
+    "network_caption": ("Kommunen an ihren Ortsmittelpunkten; eine Linie = mindestens eine gemeinsame bestehende "
+                        "Kooperation, Linienbreite und Zahl = Anzahl. Dasselbe Bild wie »ikz view partners« (dort "
+                        "mit Suche, Filtern und Zitaten beim Überfahren).",
+                        "Towns at their centres; a line = at least one shared existing cooperation, width and number "
+                        "= how many. The same picture as `ikz view partners` (which adds search, filters and quotes "
+                        "on hover)."),
+    "network_missing": ("Das Netzbild ist hier nicht verfügbar: {reason}", "The network picture is not available here: {reason}"),
+    "live_view": ("Interaktive Ansicht (nur am Bildschirm)", "Interactive view (screen only)"),
+    "holders": ("Kommunen, die das Netz zusammenhalten", "Towns that hold the network together"),
+    "holders_none": ("Keine einzelne Kommune trennt das Netz: Es bleibt zusammenhängend, wenn eine beliebige Kommune "
+                     "wegfällt.", "No single town splits the network: it stays connected whichever town drops out."),
+    "cut_sentence": ("Ohne {town} zerfällt das Netz in {n} Teile:", "Without {town} the network falls into {n} parts:"),
+    "cut_because": ("{town} ist an Kooperationen in allen diesen Teilen beteiligt.",
+                    "{town} takes part in cooperations in each of these parts."),
+    "th_town": ("Kommune", "Town"), "th_partners": ("Partner", "Partners"),
+    "th_shared": ("gemeinsame Kooperationen", "shared cooperations"), "th_betweenness": ("Vermittlung", "Betweenness"),
+    "th_cut": ("trennt", "splits"), "th_sources": ("Belege", "Sources"),
+    "betweenness_note": ("Partner: Kommunen, mit denen eine bestehende Kooperation geteilt wird. Gemeinsame "
+                         "Kooperationen: über alle Partner summiert. Vermittlung: Anteil der kürzesten Verbindungen "
+                         "zwischen anderen Kommunen, die über diese Kommune laufen (0–1).",
+                         "Partners: towns sharing an existing cooperation. Shared cooperations: summed over all "
+                         "partners. Betweenness: share of the shortest connections between other towns that pass "
+                         "through this town (0–1)."),
+    "yes": ("ja", "yes"), "no": ("–", "–"),
+    "groups": ("Gruppen, die schon zusammenarbeiten", "Groups that already work together"),
+    "group": ("Gruppe {n}", "Group {n}"),
+    "group_works": ("arbeiten zusammen in:", "work together in:"),
+    "groups_none": ("Es gibt noch keine Zusammenarbeit zwischen Kommunen.", "There is no cooperation between towns yet."),
+    "groups_note": ("Gruppen nach dem Louvain-Verfahren auf dem gewichteten Netz (fester Startwert {seed}, daher "
+                    "reproduzierbar).", "Groups by the Louvain method on the weighted network (fixed seed {seed}, "
+                    "hence reproducible)."),
+    "isolated": ("Ohne bestehende Kooperation mit anderen Kommunen:", "Without existing cooperation with other towns:"),
+    "coverage": ("Abdeckung: Kommune × Aufgabengebiet", "Coverage: town × service area"),
+    "coverage_note": ("Zahl der bestehenden Kooperationen je Kommune und Aufgabengebiet (enger gefasste Gebiete "
+                      "eingeschlossen). – = Lücke; »vorg.« = eine vorgeschlagene Kooperation würde sie schließen; "
+                      "»durch JA …« = die Kommune handelt durch das Jugendamt einer anderen Kommune.",
+                      "Number of existing cooperations per town and service area (narrower areas included). – = gap; "
+                      "\"prop.\" = a proposed cooperation would close it; \"via …\" = the town acts through another "
+                      "town's youth welfare office."),
+    "proposed_short": ("vorg.", "prop."), "through": ("durch", "via"),
+    "gaps": ("Lücken und mögliche Partner", "Gaps and candidate partners"),
+    "gaps_none": ("Keine Lücken: Jede Kommune kooperiert in jedem Aufgabengebiet.",
+                  "No gaps: every town cooperates in every service area."),
+    "gap_area": ("{area}: {n} von {total} Kommunen ohne bestehende Kooperation", "{area}: {n} of {total} towns without existing cooperation"),
+    "gap_nobody": ("Noch keine Kommune kooperiert in diesem Gebiet.", "No town cooperates in this area yet."),
+    "gap_proposed": ("Vorgeschlagen:", "Proposed:"),
+    "heuristic": ("Heuristik", "Heuristic"),
+    "th_gap_town": ("Kommune ohne Kooperation", "Town without cooperation"),
+    "th_candidates": ("mögliche Partner (gemeinsame Kooperationen)", "candidate partners (shared cooperations)"),
+    "th_basis": ("Grundlage", "Basis"),
+    "f_isolated": ("Kommunen ohne Kooperation mit anderen", "towns without cooperation with others"),
+    "no_candidate": ("keine bestehende Verbindung – kein Vorschlag", "no existing tie – no candidate"),
+    "basis_in-area": ("kooperiert bereits im Gebiet", "already cooperates in the area"),
+    "basis_tie": ("bestehende Verbindung", "existing tie"),
+    "shared_n": ("{n} gem. Koop.", "{n} shared"),
+    "proposals": ("Vorgeschlagene Kooperationen", "Proposed cooperations"),
+    "proposals_none": ("Die Quellen nennen keine vorgeschlagene Kooperation.", "The sources name no proposed cooperation."),
+    "th_cooperation": ("Kooperation", "Cooperation"), "th_area": ("Aufgabengebiet", "Service area"),
+    "th_members": ("Kommunen", "Towns"), "th_status": ("Status", "Status"),
+    "barriers": ("Genannte Hemmnisse", "Barriers named"),
+    "barriers_none": ("Die Quellen nennen keine Hemmnisse.", "The sources name no barriers."),
+    "kinds": ("Art", "Kinds"),
+    "method": ("Methode", "Method"),
+    "method_text": ("Grundlage ist der Wissensgraph (Version unten). Kommunen sind verbunden, wenn sie an derselben "
+                    "bestehenden Kooperation beteiligt sind (org:Membership); Gewicht = Zahl gemeinsamer "
+                    "Kooperationen. Kennzahlen mit networkx; Gruppen: Louvain, Startwert {seed}. Abdeckung und Lücken "
+                    "wie die benannte Frage »coverage-matrix«. Vorschläge für Partner sind eine Heuristik, kein "
+                    "Befund.",
+                    "The basis is the knowledge graph (version below). Towns are joined when they take part in the "
+                    "same existing cooperation (org:Membership); weight = number of shared cooperations. Metrics with "
+                    "networkx; groups: Louvain, seed {seed}. Coverage and gaps as the named question "
+                    "\"coverage-matrix\". Candidate partners are a heuristic, not a finding."),
+    "notes": ("Quellen und Zitate", "Sources and quotes"),
+    "line": ("Zeile", "line"),
+    "document_only": ("(ohne wörtliches Zitat)", "(no verbatim quote)"),
+    "footer": ("Erstellt mit IKZ-Graph aus dem Wissensgraphen; die Datei lädt nichts aus dem Internet.",
+               "Made with IKZ-Graph from the knowledge graph; the file loads nothing from the internet."),
+    "all": ("alle", "all"),
+}
+
+
+def t(key: str, lang: str, **values) -> str:
+    de, en = TEXT[key]
+    text = en if lang == "en" else de
+    return text.format(**values) if values else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Footnotes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    number: int
+    text: str | None            # the verbatim sentence (None: a document without quote)
+    title: str                  # the document's title
+    line: int | None
+    document: str | None
+
+
+@dataclass
+class Footnotes:
+    """Numbers the sources of the statements in order of first citation; each quote once.
+
+    ``cite(*statements)`` returns the footnote numbers of the quotes behind the statements
+    (cooperations, memberships, barriers); a statement without a quote cites its documents.
+    """
+
+    data: CooperationData
+    notes: list[Note] = field(default_factory=list)
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def _add(self, key: str, **values) -> int:
+        if key not in self._index:
+            self._index[key] = len(self.notes) + 1
+            self.notes.append(Note(self._index[key], **values))
+        return self._index[key]
+
+    def cite(self, *statements: str) -> list[int]:
+        numbers = set()
+        for statement in statements:
+            quotes = self.data.quotes(statement)
+            for q in quotes:
+                numbers.add(self._add(q.iri, text=q.text, title=q.title, line=q.line, document=q.document))
+            if not quotes and statement in self.data.cooperations:
+                for document in self.data.cooperations[statement].documents:
+                    numbers.add(self._add(document, text=None, title=self.data.label(document), line=None, document=document))
+        return sorted(numbers)
+
+    def documents(self) -> set[str]:
+        return {n.document for n in self.notes if n.document}
+
+
+def ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive footnote numbers as (first, last) runs.
+
+    >>> ranges([1, 2, 3, 5, 7, 8])
+    [(1, 3), (5, 5), (7, 8)]
+    """
+    runs: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------
+# The partners view, as a static picture (and optionally live)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    svg_width: int
+    svg_height: int
+    view_box: str
+    edges: list[dict]
+    nodes: list[dict]
+    legend: list[dict]
+    title: str
+    subtitle: str
+
+
+def _partners_view(data: CooperationData, lang: str, version: str, include_proposed: bool):
+    """The partners view model of graph/views for the report's graph, or (None, reason)."""
+    engine = getattr(data.query, "engine", None)
+    store = getattr(engine, "store", None)
+    if store is None:
+        return None, "no local store (an endpoint)" if lang == "en" else "kein lokaler Graph (Endpunkt)"
+    if data.district and any(d != data.district for d in _all_town_districts(data)):
+        reason = ("the view shows every town of the graph; it has no district filter yet" if lang == "en"
+                  else "die Ansicht zeigt alle Kommunen des Graphen und hat noch keinen Kreisfilter")
+        return None, reason
+    from graph.outputs.views import view_model
+
+    return view_model(store, "partners", lang=lang, include_proposed=include_proposed, version=version), None
+
+
+def _all_town_districts(data: CooperationData) -> set[str]:
+    from rdflib import Literal
+
+    rows = A._select(data.query, "towns", {"lang": Literal(data.lang)})
+    return {r[2] for r in rows if r[2]}
+
+
+def figure_from_view(model) -> Figure:
+    """Draw a view model (graph/views) as SVG data: the same positions, colours, widths and
+    dashes as the interactive view. The number on a line (shared cooperations, from 2 on) is
+    placed where it overlaps no town, label or other number, else left out (the width shows it)."""
+    nodes = {n.id: n for n in model.nodes}
+    label_size = 30
+    xs = [n.x for n in model.nodes] or [0]
+    ys = [n.y for n in model.nodes] or [0]
+    pad_x, pad_top, pad_bottom = 150, 50, 40 + label_size
+    left, right = min(xs) - pad_x, max(xs) + pad_x
+    top, bottom = min(ys) - pad_top, max(ys) + pad_bottom
+    width, height = right - left, bottom - top
+    drawn = []
+    boxes = []   # (x0, y0, x1, y1) that numbers must not cover: towns and their labels
+    for n in model.nodes:
+        ly = n.y + n.size + label_size
+        half = 0.29 * label_size * len(n.label)
+        boxes.append((n.x - n.size - 4, n.y - n.size - 4, n.x + n.size + 4, n.y + n.size + 4))
+        boxes.append((n.x - half, ly - label_size, n.x + half, ly + 6))
+        drawn.append({"x": n.x, "y": n.y, "r": n.size, "fill": n.color, "stroke": n.border, "label": n.label,
+                      "ly": ly, "dash": "6 4" if n.dashed else None})
+    edges, badges = [], []
+    radius = 19
+    for e in sorted(model.edges, key=lambda e: (e.dashes is False, e.weight, e.id)):  # proposed first, heavy on top
+        a, b = nodes.get(e.source), nodes.get(e.target)
+        if a is None or b is None:
+            continue
+        label = lx = ly = None
+        if e.weight > 1 and not e.dashes:
+            for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74):
+                x, y = a.x + f * (b.x - a.x), a.y + f * (b.y - a.y)
+                clear = all(x + radius < x0 or x - radius > x1 or y + radius < y0 or y - radius > y1 for x0, y0, x1, y1 in boxes)
+                if clear and all((x - bx) ** 2 + (y - by) ** 2 > (2 * radius + 4) ** 2 for bx, by in badges):
+                    label, lx, ly = str(e.weight), round(x, 1), round(y, 1)
+                    badges.append((x, y))
+                    break
+        edges.append({
+            "x1": a.x, "y1": a.y, "x2": b.x, "y2": b.y, "color": e.color, "width": round(e.width * 1.6, 2),
+            "dash": "14 10" if e.dashes else None, "label": label, "lx": lx, "ly": ly,
+        })
+    legend = [{"kind": entry.kind, "label": entry.label, "note": entry.note, "color": entry.color,
+               "border": entry.border, "dash": "6 4" if entry.dashes else None} for entry in model.legend]
+    return Figure(int(width), int(height), f"{left} {top} {width} {height}", edges, drawn, legend,
+                  model.title, model.subtitle)
+
+
+def live_view(model) -> tuple[str, list[str], list[str]]:
+    """The interactive view's HTML (for an ``<iframe srcdoc>``) and the CSP sources of its
+    scripts and styles, which the report's policy must allow (a srcdoc frame inherits it)."""
+    from graph.outputs.views import render_html
+
+    html = render_html(model)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    scripts, styles = [], []
+    for directive in html_module.unescape(policy.group(1) if policy else "").split(";"):
+        parts = directive.split()
+        if parts and parts[0] == "script-src":
+            scripts = [p for p in parts[1:] if p.startswith("'sha256-")]
+        if parts and parts[0] == "style-src":
+            styles = [p for p in parts[1:] if p.startswith("'sha256-")]
+    return html, scripts, styles
+
+
+# ---------------------------------------------------------------------------------------------
+# The content
+# ---------------------------------------------------------------------------------------------
+
+
+def _format_date(iso: str | None, lang: str) -> str:
+    if not iso:
+        return t("unknown_date", lang)
+    day = _dt.date.fromisoformat(iso)
+    return f"{day.day:02d}.{day.month:02d}.{day.year}" if lang == "de" else day.isoformat()
+
+
+def _number(value: float, lang: str, digits: int = 2) -> str:
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def _district_label(data: CooperationData) -> str | None:
+    if data.district:
+        return data.label(data.district)
+    districts = sorted({town.district for town in data.towns.values() if town.district})
+    return ", ".join(data.label(d) for d in districts) if 0 < len(districts) <= 3 else None
+
+
+def report_context(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: bool = True,
+                   live: bool = False, include_proposed_in_view: bool = False) -> dict:
+    """Everything the report shows, with footnote numbers, as plain data for the template."""
+    lang = data.lang
+    L = data.label
+    notes = Footnotes(data)
+    G = A.town_graph(data, EXISTING)
+    existing = data.selected(EXISTING)
+    proposed = data.selected(FUTURE)
+    metrics = A.centrality(G)
+    cuts = A.cut_towns(G)
+    found_groups = A.groups(G, seed=seed)
+    matrix = A.coverage(data, EXISTING)
+    gap_list = A.gaps(data, EXISTING)
+    candidates = A.candidate_partners(data, status=EXISTING)
+    n = G.number_of_nodes()
+    version = data.version()
+    district = _district_label(data)
+
+    def town_cooperations(town: str, among: set[str] | None = None) -> list[str]:
+        return [c.iri for c in existing if town in c.towns and (among is None or among & set(c.towns) - {town})]
+
+    figures = {
+        "towns": n,
+        "existing": len(existing), "existing_notes": notes.cite(*(c.iri for c in existing)),
+        "proposed": len(proposed), "proposed_notes": notes.cite(*(c.iri for c in proposed)),
+        "ties": G.number_of_edges(), "pairs": n * (n - 1) // 2,
+        "density": _number(100 * A.density(G), lang, 0),
+        "groups": len(found_groups), "gaps": len(gap_list), "cut": len(cuts),
+        "isolated": sum(1 for x in G.nodes if G.degree(x) == 0),
+    }
+
+    figure, figure_reason, live_html = None, None, None
+    csp_scripts: list[str] = []
+    csp_styles: list[str] = []
+    if view:
+        model, figure_reason = _partners_view(data, lang, version, include_proposed_in_view)
+        if model is not None:
+            figure = figure_from_view(model)
+            figure_notes = notes.cite(*(c.iri for c in existing if len(c.towns) > 1))
+            if live:
+                live_model, _ = _partners_view(data, lang, version, True)
+                live_html, csp_scripts, csp_styles = live_view(live_model)
+        else:
+            figure_notes = []
+    else:
+        figure_notes = []
+
+    holders = []
+    order = sorted(G.nodes, key=lambda x: (-metrics[x]["betweenness"], -metrics[x]["weighted_degree"], L(x), x))
+    for town in order:
+        m = metrics[town]
+        holders.append({"town": L(town), "partners": m["degree"], "shared": int(m["weighted_degree"]),
+                        "betweenness": _number(m["betweenness"], lang), "cut": m["cut"],
+                        "notes": notes.cite(*town_cooperations(town))})
+    cut_texts = []
+    for town, parts in cuts.items():
+        bridging = [c for p in parts for c in town_cooperations(town, set(p))]
+        cut_texts.append({"town": L(town), "n": len(parts), "parts": [[L(x) for x in p] for p in parts],
+                          "notes": notes.cite(*sorted(set(bridging)))})
+
+    group_items = []
+    for i, members in enumerate(found_groups, start=1):
+        inside = sorted({c for a, b in G.subgraph(members).edges for c in G[a][b]["cooperations"]})
+        group_items.append({"n": i, "members": [L(x) for x in members],
+                            "cooperations": [L(c) for c in inside], "notes": notes.cite(*inside)})
+    isolated = [L(x) for x in G.nodes if G.degree(x) == 0]
+
+    rows = []
+    for town in matrix.towns:
+        cells = []
+        for area in matrix.areas:
+            cell = matrix.cell(town, area)
+            cited = list(cell.cooperations)
+            cited += [m for c in cell.cooperations for m in _memberships(data, c, town)]
+            cells.append({"count": len(cell.cooperations), "offices": [_office_short(L(o)) for o in cell.offices],
+                          "future": bool(cell.future), "notes": notes.cite(*cited) if cited else []})
+        rows.append({"town": L(town), "cells": cells})
+    coverage_table = {"areas": [L(a) for a in matrix.areas], "rows": rows}
+
+    gap_sections = []
+    for area in matrix.areas:
+        towns_missing = [g for g in gap_list if g.area == area]
+        if not towns_missing:
+            continue
+        nobody = not any(matrix.covered(x, area) for x in matrix.towns)
+        future = sorted({c for g in towns_missing for c in g.future})
+        items = []
+        for g in towns_missing:
+            mine = [c for c in candidates if c.town == g.town and c.area == area]
+            items.append({
+                "town": L(g.town),
+                "basis": t("basis_" + mine[0].basis, lang) if mine else None,
+                "candidates": [{"rank": c.rank, "partner": L(c.partner), "shared": c.shared,
+                                "notes": notes.cite(*c.shared_cooperations, *c.partner_cooperations)} for c in mine],
+            })
+        gap_sections.append({
+            "area": L(area), "n": len(towns_missing), "total": len(matrix.towns), "nobody": nobody,
+            "future": [{"label": L(c), "notes": notes.cite(c)} for c in future], "rows": items,
+        })
+
+    proposals = [{"label": L(c.iri), "areas": ", ".join(L(a) for a in c.areas), "status": L(c.status),
+                  "members": ", ".join(L(x) for x in c.towns), "notes": notes.cite(c.iri),
+                  "quotes": data.quotes(c.iri)} for c in proposed]
+
+    barriers = []
+    for barrier, kinds in _barriers(data):
+        barriers.append({"label": L(barrier), "kinds": ", ".join(sorted(L(k) for k in kinds)),
+                         "notes": notes.cite(barrier), "quotes": data.quotes(barrier)})
+
+    dates = data.document_dates()
+    cited_dates = [dates[d] for d in notes.documents() if d in dates]
+    as_of = max(cited_dates) if cited_dates else None
+    title = t("title", lang) + (f" – {district}" if district else "")
+    return {
+        "lang": lang, "title": title, "subtitle": t("subtitle", lang), "district": district,
+        "as_of": _format_date(as_of, lang), "as_of_iso": as_of, "version": version,
+        "figures": figures, "figure": figure, "figure_reason": figure_reason, "figure_notes": figure_notes,
+        "live_html": live_html, "csp_scripts": csp_scripts, "csp_styles": csp_styles,
+        "holders": holders, "cut_texts": cut_texts, "groups": group_items, "isolated": isolated,
+        "coverage": coverage_table, "gap_sections": gap_sections, "rule": A.CANDIDATE_RULE[lang],
+        "proposals": proposals, "barriers": barriers, "notes": notes.notes, "seed": seed,
+    }
+
+
+def _memberships(data: CooperationData, cooperation: str, town: str) -> list[str]:
+    """The membership IRIs of ``town`` in ``cooperation`` that carry their own quote (acting through)."""
+    if not any(member == town for member, _ in data.cooperations[cooperation].acting):
+        return []
+    rows = A._select(data.query, "membership-of", _iri_bindings(cooperation=cooperation, member=town))
+    return sorted(r[0] for r in rows)
+
+
+def _iri_bindings(**values: str) -> dict:
+    from rdflib import URIRef
+
+    return {k: URIRef(v) for k, v in values.items()}
+
+
+def _office_short(label: str) -> str:
+    return re.sub(r"^Jugendamt\s+", "JA ", label)
+
+
+def _barriers(data: CooperationData) -> list[tuple[str, list[str]]]:
+    found: dict[str, set[str]] = {}
+    for barrier, kind in A._select(data.query, "barriers"):
+        found.setdefault(barrier, set())
+        if kind:
+            found[barrier].add(kind)
+    return [(b, sorted(k)) for b, k in sorted(found.items(), key=lambda item: (data.label(item[0]), item[0]))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def csp_source(text: str) -> str:
+    """The CSP source expression allowing exactly this inline script or style.
+
+    >>> csp_source("alert(1)")
+    "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
+    """
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+@lru_cache(maxsize=None)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: (resources.files("graph.outputs") / "templates" / name).read_text(encoding="utf-8")),
+        autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["ranges"] = ranges
+    return env
+
+
+def render_report(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: bool = True, live: bool = True) -> str:
+    """The complete HTML of the report for ``data`` (see :func:`~graph.outputs.analysis.fetch`):
+    German or English as ``data.lang``; ``view`` draws the partners view, ``live`` also embeds
+    the interactive view (screen only; adds its scripts, allowed by hash)."""
+    context = report_context(data, seed=seed, view=view, live=live)
+    template = _environment().get_template("report.html")
+    css = _environment().get_template("report-style.html").render().strip() + "\n"
+    policy = "; ".join([
+        "default-src 'none'",
+        "script-src " + (" ".join(context["csp_scripts"]) if context["csp_scripts"] else "'none'"),
+        "style-src " + " ".join([csp_source(css), *context["csp_styles"]]),
+        "img-src data:" + (" blob:" if context["live_html"] else ""),
+        "font-src 'none'", "connect-src 'none'", "frame-src 'none'",
+        "base-uri 'none'", "form-action 'none'",
+    ])
+    text = template.render(text=lambda key, **v: t(key, data.lang, **v), css=jinja2.utils.markupsafe.Markup(css),
+                           csp=policy, **context)
+    return text
+
+
+def write_report(source=None, output: str | os.PathLike = "build/report.html", *, lang: str = "de",
+                 district: str | None = None, project=None, seed: int = A.DEFAULT_SEED, view: bool = True,
+                 live: bool = True) -> Path:
+    """Read the graph (``source`` as for :func:`~graph.outputs.analysis.fetch`), render the report and
+    write it to ``output`` (UTF-8, atomically); return the path."""
+    data = source if isinstance(source, CooperationData) else A.fetch(source, district=district, lang=lang, project=project)
+    return A.write_text(render_report(data, seed=seed, view=view, live=live), output)
