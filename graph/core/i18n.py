@@ -84,10 +84,15 @@ def _flatten(table: dict, prefix: str = ""):
     """TOML tables to dotted keys: an entry is a table whose values are the languages."""
     for name, value in table.items():
         key = f"{prefix}{name}"
-        if isinstance(value, dict) and any(lang in value for lang in LANGS) and all(
-                not isinstance(v, dict) for v in value.values()):
+        if not isinstance(value, dict):
+            raise CatalogueError(f"catalogue entry {prefix.rstrip('.')!r} has a stray value {name!r}")
+        if any(lang in value for lang in LANGS):
+            nested = [k for k, v in value.items() if isinstance(v, dict)]
+            if nested:
+                raise CatalogueError(f"catalogue entry {key!r} has texts and sub-entries {nested}: "
+                                     "name the texts' entry apart (e.g. {key}.what)")
             yield key, value
-        elif isinstance(value, dict):
+        else:
             yield from _flatten(value, key + ".")
 
 
@@ -111,7 +116,7 @@ class Message:
 
     __slots__ = ("key", "values")
 
-    def __init__(self, key: str, **values):
+    def __init__(self, key: str, /, **values):
         if key not in catalogue():
             raise KeyError(f"unknown catalogue key {key!r}")
         self.key, self.values = key, values
@@ -133,7 +138,7 @@ class Message:
         return hash(self.key)
 
 
-def msg(key: str, **values) -> Message:
+def msg(key: str, /, **values) -> Message:
     """Shorthand for :class:`Message`."""
     return Message(key, **values)
 
