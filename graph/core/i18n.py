@@ -90,7 +90,7 @@ def _flatten(table: dict, prefix: str = ""):
             nested = [k for k, v in value.items() if isinstance(v, dict)]
             if nested:
                 raise CatalogueError(f"catalogue entry {key!r} has texts and sub-entries {nested}: "
-                                     "name the texts' entry apart (e.g. {key}.what)")
+                                     f"name the texts' entry apart (e.g. {key}.what)")
             yield key, value
         else:
             yield from _flatten(value, key + ".")
