@@ -32,7 +32,8 @@ SUBJECTS = {"inobhutnahme", "erziehungsberatung", "adoptionsvermittlung", "vormu
 DATE_ROLES = {"document", "meeting", "decision", "signature", "approval", "publication", "start", "end",
               "reference", "event", "deadline"}
 NON_PARTNER_KINDS = {"provider", "facility", "address", "place", "municipality", "district", "land", "authority"}
-NOT_TOWN_REASONS = {"district-name", "land-name", "provider-name", "facility-name", "address", "authority-name"}
+NOT_TOWN_REASONS = {"district-name", "land-name", "provider-name", "facility-name", "address", "authority-name",
+                    "person-name"}
 # Legal forms: concept id -> (Land code or None for any Land, statute or None when not verified).
 LEGAL_FORMS = {
     "nw-oeffentlich-rechtliche-vereinbarung": ("05", "§§ 1, 23 GkG NRW"),
