@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import io
 import os
 import shutil
@@ -38,7 +39,7 @@ from string import Template
 from graph.core import resources
 from graph.core.errors import IKZError, ProjectError
 from graph.core.files import write_text
-from graph.core.i18n import current, msg
+from graph.core.i18n import current, has, msg
 from graph.core.project import Project, is_project
 
 #: The columns of the national register, and of the register a new project gets.
@@ -201,11 +202,14 @@ def _files(district: District, lang: str) -> dict[str, str | Path]:
 
 
 def _os_error(error: OSError, target: Path) -> ProjectError:
-    where = error.filename if isinstance(error.filename, str) and not Path(error.filename).name.startswith(".ikz-init") else str(target)
+    """An OS error while creating ``target`` as a user error naming the user's folder (never
+    the staging folder)."""
     if isinstance(error, PermissionError):
-        return ProjectError(msg("init.not_writable", path=str(target)), where=where, fix=msg("init.not_writable_fix"))
-    return ProjectError(msg("init.os_error", path=str(target), reason=error.strerror or type(error).__name__),
-                        where=where, fix=msg("init.os_error_fix"))
+        return ProjectError(msg("init.not_writable"), where=str(target), fix=msg("init.not_writable_fix"))
+    code = errno.errorcode.get(error.errno or 0, "")
+    reason = msg(f"init.reason.{code}") if has(f"init.reason.{code}") else (error.strerror or type(error).__name__)
+    return ProjectError(msg("init.os_error", reason=reason),
+                        where=str(target), fix=msg("init.os_error_fix"))
 
 
 def check_target(target: str | os.PathLike) -> Path:
