@@ -27,6 +27,7 @@ import difflib
 import errno
 import io
 import os
+import re
 import shutil
 import tempfile
 import unicodedata
@@ -49,6 +50,8 @@ CREATED = ("README.md", "data", "ontology", "queries", "vorlagen")
 #: Transitional: the product queries are copied too until every reader asks
 #: ``Project.query_dir``/``query_file`` (which read them from the package); then drop this.
 TRANSITIONAL_QUERY_FOLDERS = resources.PRODUCT_QUERIES
+#: The default of a ``district`` parameter in a question's ``# params:`` header.
+_DISTRICT_DEFAULT = re.compile(r"^(#\s*params:.*?\bdistrict\s*:\s*district\s*=\s*)[^;\n]+", re.M)
 
 
 class DistrictError(IKZError):
@@ -193,7 +196,9 @@ def _files(district: District, lang: str) -> dict[str, str | Path]:
             files[f"ontology/{path.name}"] = path
     queries = resources.query_dir()
     for path in sorted(queries.iterdir()):
-        if path.is_file() and path.suffix in (".rq", ".md"):
+        if path.suffix == ".rq":  # the questions ask about the project's district by default
+            files[f"queries/{path.name}"] = _DISTRICT_DEFAULT.sub(rf"\g<1>{district.key}", path.read_text(encoding="utf-8"))
+        elif path.suffix == ".md":
             files[f"queries/{path.name}"] = path
     for folder in TRANSITIONAL_QUERY_FOLDERS:
         for path in sorted(resources.query_dir(folder).glob("*.rq")):
