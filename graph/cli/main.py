@@ -307,6 +307,7 @@ from graph.cli.view import view  # noqa: E402
 main.add_command(view)
 for _command in INGEST_COMMANDS + ANALYSIS_COMMANDS:
     main.add_command(_command)
+main.add_command(__import__("graph.cli.init", fromlist=["init"]).init)  # ikz init (graph/cli/init.py)
 
 
 if __name__ == "__main__":  # pragma: no cover
