@@ -76,7 +76,14 @@ def tokens(text: str) -> list[Token]:
 
 def code_tokens(text: str) -> list[Token]:
     """The tokens without comments: what a parser reads."""
-    return [t for t in tokens(text) if t.kind != "comment"]
+    return list(iter_code_tokens(text))
+
+
+def iter_code_tokens(text: str):
+    """:func:`code_tokens`, one at a time (the gate stops at the first refusal)."""
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup not in ("space", "comment"):
+            yield Token(m.lastgroup, m.group(), m.start())
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -160,7 +167,7 @@ def gate(text: str, *, allow_service: bool = False, where: str = "query") -> Non
 def _gate_text(text: str, allow_service: bool, where: str) -> None:
     depth = deepest = 0
     previous = None
-    for token in code_tokens(text):
+    for token in iter_code_tokens(text):
         if token.kind == "punct" and token.text in "{(":
             depth += 1
             deepest = max(deepest, depth)
