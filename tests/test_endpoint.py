@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.core.i18n import use
+
 from graph.sparql.query import GraphQuery, QueryFailure
 from graph.outputs.serve import free_port, running_server
 from test_queries import CHECKS, QUESTIONS, normalized
@@ -56,4 +58,6 @@ def test_unreachable_endpoint_is_a_clear_failure(project):
     gq = GraphQuery.open(project, endpoint=f"http://127.0.0.1:{free_port()}/query", timeout=2)
     with pytest.raises(QueryFailure) as failure:
         gq.ask("competent-office")
-    assert "cannot reach the endpoint" in str(failure.value)
+    assert "Der Endpunkt ist nicht erreichbar" in str(failure.value)
+    with use("en"):
+        assert "Cannot reach the endpoint" in str(failure.value)

@@ -58,4 +58,4 @@ def test_publish_replaces_the_default_graph(project, built, gq, writable_server)
 def test_publish_to_a_wrong_url_is_a_clear_error(built):
     result = CliRunner().invoke(main, ["--project", str(ROOT), "publish", "--endpoint", f"http://127.0.0.1:{free_port()}/store",
                                        "--graph", str(built.output)])
-    assert result.exit_code == 3 and "cannot reach the server" in result.output
+    assert result.exit_code == 3 and "Der Server ist nicht erreichbar" in result.output

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
+from graph.core.i18n import use
 from click.testing import CliRunner
 
 from graph.cli.main import library_markdown, main
@@ -228,19 +230,23 @@ def test_syntax_error_names_line_and_column_and_shows_the_line():
 
 def test_unknown_question_suggests_nearest():
     result = run("query", "partners-of-twn")
-    assert result.exit_code == 2 and "did you mean: partners-of-town" in result.output
+    assert result.exit_code == 2 and "Meinten Sie: partners-of-town" in result.output
+    with pytest.raises(QuestionError) as error:
+        GraphQuery.open(ROOT).ask("partners-of-twn")
+    with use("en"):
+        assert "Did you mean: partners-of-town" in str(error.value)
 
 
 def test_missing_parameter_names_it_and_its_type():
     result = run("query", "evidence")
     assert result.exit_code == 2
-    assert "needs the parameter 'statement' (iri)" in result.output
+    assert "braucht den Parameter 'statement' (iri)" in result.output
 
 
 @pytest.mark.parametrize("args,expected", [
-    (("-p", "town", "Witen"), "did you mean Witten"),
-    (("-p", "kind", "Schwimmbad"), "expects a facility-kind"),
-    (("-p", "twn", "Witten"), "has no parameter 'twn'"),
+    (("-p", "town", "Witen"), "Meinten Sie Witten?"),
+    (("-p", "kind", "Schwimmbad"), "erwartet eine Einrichtungsart"),
+    (("-p", "twn", "Witten"), "hat keinen Parameter 'twn'"),
 ])
 def test_ill_typed_or_unknown_parameter(args, expected):
     result = run("query", "partners-of-town", *args)
@@ -250,7 +256,7 @@ def test_ill_typed_or_unknown_parameter(args, expected):
 def test_timeout_stops_a_runaway_query():
     result = run("query", "--timeout", "1", "--text",
                  "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
-    assert result.exit_code == 3 and "longer than 1 s" in result.output
+    assert result.exit_code == 3 and "länger als 1 s" in result.output
 
 
 def test_next_query_answers_after_a_timeout(gq):
@@ -266,7 +272,7 @@ def test_next_query_answers_after_a_timeout(gq):
     ("DELETE WHERE { ?s ?p ?o }", "SPARQL Update"),
     ("LOAD <http://127.0.0.1:9/x.ttl>", "SPARQL Update (LOAD)"),
     ("SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }", "FROM"),
-    ("SELECT * WHERE " + "{" * 100 + " ?s ?p ?o " + "}" * 100, "nests deeper"),
+    ("SELECT * WHERE " + "{" * 100 + " ?s ?p ?o " + "}" * 100, "verschachtelt"),
 ])
 def test_refused_queries(text, fragment):
     result = run("query", "--text", text)

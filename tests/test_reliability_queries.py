@@ -23,6 +23,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from fuzz.harness import record
+from graph.core.i18n import use
 from graph.sparql.formats import render
 from graph.core.limits import DEFAULT_MAX_ROWS, MAX_QUERY_CHARS, MAX_QUERY_DEPTH
 from graph.sparql.query import GraphQuery, QueryFailure, QuerySyntaxError, QueryTimeout, run_with_timeout
@@ -91,7 +92,8 @@ def test_refused_on_every_engine(engines, text, fragment):
     for name, gq in engines.items():
         with pytest.raises(QueryRefused) as refused:
             gq.run(text)
-        message = str(refused.value)
+        with use("en"):
+            message = str(refused.value)
         if fragment not in message or "fix:" not in message:
             failures += 1
     record("gate-refusals", title="Query gate: forbidden forms refused (× 3 engines)", cases=len(engines),
@@ -191,13 +193,15 @@ def _exits():
 
 
 @pytest.mark.parametrize("function,fragment", [
-    (_segfault, "crashed (SIGSEGV)"), (_killed, "killed (SIGKILL)"), (_allocate, "more memory"),
-    (_exits, "died (exit code 3)"),
+    (_segfault, "abgestürzt (SIGSEGV)"), (_killed, "beendet (SIGKILL)"), (_allocate, "mehr Speicher"),
+    (_exits, "ohne Antwort (Exit-Code 3)"),
 ])
 def test_worker_death_is_reported_and_the_next_query_answers(gq, function, fragment):
     with pytest.raises(QueryFailure) as failure:
         run_with_timeout(function, 10, memory_mb=512)
-    assert fragment in str(failure.value) and "fix:" in str(failure.value)
+    assert fragment in str(failure.value) and "Behebung:" in str(failure.value)
+    with use("en"):
+        assert "fix:" in str(failure.value)
     assert len(gq.ask("competent-office").rows) == 9
     record("worker-crashes", title="Worker crash/kill/exit/MemoryError: reported, parent answers next query",
            cases=1, failures=0, limit="parent process never affected")
@@ -267,7 +271,7 @@ def test_syntax_check_of_an_ask_bomb_runs_in_the_worker(gq):
 def test_memory_cap_stops_a_memory_bomb(gq):
     with pytest.raises(QueryFailure) as failure:
         gq.run(BOMBS["cartesian-order"], timeout=60, memory_mb=256)
-    assert "memory" in str(failure.value)
+    assert "Speicher" in str(failure.value)
     assert len(gq.ask("competent-office").rows) == 9
     record("worker-memory-cap", title="Memory bomb stopped by the worker's memory cap", cases=1, failures=0,
            limit="256 MiB in this test (default 2,048 MiB)")
@@ -340,7 +344,7 @@ def test_iri_and_name_parameters_are_checked_or_bound(gq, value):
     """A user-typed IRI either becomes one IRI term or is refused with a message; a town name
     either resolves to a town or is refused - never an error of another kind."""
     try:
-        term = gq._iri(value, "value")
+        term = gq.iri(value, "value")
     except QuestionError:
         term = None
     if term is not None:
@@ -361,8 +365,9 @@ SPARQL_WORDS = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|VALUES
                           r"SERVICE|OPTIONAL|UNION|GRAPH)\b")
 #: The places allowed to assemble query text, and why (none takes a user's value):
 ALLOWED_BUILDERS = {
-    ("gate.py", "bind_values"),  # the binding mechanism: a VALUES block of N-Triples terms (Term.n3())
-    ("query.py", "_prologue"),  # PREFIX lines from the project's own files, names and IRIs checked
+    ("gate.py", "bind_values"),  # a VALUES block of N-Triples terms (Term.n3()), for direct store callers
+    ("binding.py", "substitute"),  # the binding mechanism: a variable token replaced by its Term.n3()
+    ("engines.py", "prologue"),  # PREFIX lines from the project's own files, names and IRIs checked
     ("shacl_sparql.py", "_sparql"),  # SHACL-SPARQL's sh:declare prefixes from ontology/shapes.ttl (the spec's way)
 }
 MESSAGE_CALLS = re.compile(r"(Error|Refused|Failure|Timeout|Exception|Warning)$|^(echo|print|say|warn|log\w*|_fail)$")

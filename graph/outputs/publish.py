@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from graph.core.errors import IKZError
+from graph.core.i18n import msg
 
 
 class PublishError(IKZError):
@@ -42,8 +43,8 @@ def publish(graph_file: str | Path, store_url: str, *, named_graph: str | None =
             return response.status
     except urllib.error.HTTPError as error:
         detail = error.read().decode("utf-8", "replace")[:300]
-        raise PublishError(f"the server refused the graph: HTTP {error.code} {detail}", where=target,
-                           fix="check the Graph Store Protocol URL (Oxigraph: /store; Fuseki: /DATASET/data) and write access") from None
+        raise PublishError(msg("publish.refused", code=error.code, detail=detail), where=target,
+                           fix=msg("publish.refused_fix")) from None
     except (urllib.error.URLError, OSError) as error:
-        raise PublishError(f"cannot reach the server: {getattr(error, 'reason', error)}", where=target,
-                           fix="check the URL and that the server runs") from None
+        raise PublishError(msg("publish.unreachable", reason=str(getattr(error, "reason", error))), where=target,
+                           fix=msg("publish.unreachable_fix")) from None

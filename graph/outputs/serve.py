@@ -37,6 +37,7 @@ from pathlib import Path
 
 from graph.core import limits
 from graph.core.errors import IKZError, ProjectError
+from graph.core.i18n import msg, t
 from graph.sparql.gate import QueryRefused, gate
 
 
@@ -49,8 +50,7 @@ def oxigraph_binary() -> str:
     candidate = Path(sys.executable).parent / "oxigraph"
     found = str(candidate) if candidate.is_file() else shutil.which("oxigraph")
     if not found:
-        raise ProjectError("the Oxigraph server is not installed",
-                           fix="pip install 'oxigraph>=0.5.13,<0.6' (it provides the `oxigraph` command)")
+        raise ProjectError(msg("serve.not_installed"), fix=msg("serve.not_installed_fix"))
     return found
 
 
@@ -64,8 +64,7 @@ def load_store(graph_file: Path, location: Path) -> Path:
                        check=True, capture_output=True, text=True)
     except subprocess.CalledProcessError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ServerError(f"loading the graph into the Oxigraph store failed: {error.stderr.strip()}",
-                          where=str(graph_file)) from None
+        raise ServerError(msg("serve.load_failed", detail=error.stderr.strip()), where=str(graph_file)) from None
     if location.exists():
         shutil.rmtree(location)
     staging.rename(location)
@@ -162,21 +161,20 @@ class _Handler(BaseHTTPRequestHandler):
         if name.startswith("[") and "]" in name:
             name = name[1:name.index("]")]
         if host and not _is_loopback(name):
-            raise _Refusal(403, f"Host {host!r} is not served: this endpoint listens on the loopback interface only "
-                                "(start it with --host to serve others)")
+            raise _Refusal(403, t("serve.http.host", host=repr(host)))
 
     def _body(self) -> bytes:
         length = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding", "").casefold() == "chunked":
-            raise _Refusal(411, "send the request with a Content-Length")
+            raise _Refusal(411, t("serve.http.length"))
         if length is None:
-            raise _Refusal(411, "send the request with a Content-Length")
+            raise _Refusal(411, t("serve.http.length"))
         try:
             size = int(length)
         except ValueError:
-            raise _Refusal(400, "bad Content-Length") from None
+            raise _Refusal(400, t("serve.http.bad_length")) from None
         if size < 0:
-            raise _Refusal(400, "bad Content-Length")
+            raise _Refusal(400, t("serve.http.bad_length"))
         if size > limits.MAX_REQUEST_BYTES:
             if size <= 16 * limits.MAX_REQUEST_BYTES:  # read it away, so the client sees the answer
                 remaining = size
@@ -185,19 +183,18 @@ class _Handler(BaseHTTPRequestHandler):
                     if not block:
                         break
                     remaining -= len(block)
-            raise _Refusal(413, f"the request is larger than {limits.MAX_REQUEST_BYTES:,} bytes")
+            raise _Refusal(413, t("serve.http.too_large", limit=f"{limits.MAX_REQUEST_BYTES:,}"))
         return self.rfile.read(size)
 
     def _query_from(self, pairs: list[tuple[str, str]]) -> str:
         graphs = [name for name, _ in pairs if name in GRAPH_PARAMETERS]
         if graphs:
-            raise _Refusal(400, f"{graphs[0]} is refused: the endpoint serves one dataset and fetches nothing "
-                                "(remove the parameter; the query runs over the whole graph)")
+            raise _Refusal(400, t("serve.http.dataset", parameter=graphs[0]))
         queries = [value for name, value in pairs if name == "query"]
         if any(name == "update" for name, _ in pairs):
-            raise _Refusal(403, "SPARQL Update is refused: the endpoint is read-only")
+            raise _Refusal(403, t("serve.http.update"))
         if len(queries) != 1:
-            raise _Refusal(400, "give exactly one 'query' parameter (SPARQL 1.1 Protocol)")
+            raise _Refusal(400, t("serve.http.one_query"))
         return queries[0]
 
     def _dispatch(self, method: str) -> None:
@@ -218,31 +215,30 @@ class _Handler(BaseHTTPRequestHandler):
                         if any(name in GRAPH_PARAMETERS for name, _ in params):
                             self._query_from(params)  # refuses
                         if any(name == "query" for name, _ in params):
-                            raise _Refusal(400, "give the query either in the body or as a parameter, not both")
+                            raise _Refusal(400, t("serve.http.body_or_parameter"))
                         try:
                             query = body.decode("utf-8")
                         except UnicodeDecodeError:
-                            raise _Refusal(400, "the query is not UTF-8") from None
+                            raise _Refusal(400, t("serve.http.not_utf8")) from None
                     elif kind == "application/sparql-update":
-                        raise _Refusal(403, "SPARQL Update is refused: the endpoint is read-only")
+                        raise _Refusal(403, t("serve.http.update"))
                     else:
-                        raise _Refusal(415, "send the query as application/x-www-form-urlencoded or "
-                                            "application/sparql-query (SPARQL 1.1 Protocol)")
+                        raise _Refusal(415, t("serve.http.media_type"))
                 else:
-                    raise _Refusal(405, f"{method} is not allowed here: use GET or POST")
+                    raise _Refusal(405, t("serve.http.method", method=method))
                 try:
                     gate(query)
                 except QueryRefused as error:
                     raise _Refusal(400, str(error)) from None
                 self._forward_query(query)
             elif path in ("/update", "/store") or path.startswith("/store"):
-                raise _Refusal(403, "this endpoint is read-only: no updates, no Graph Store Protocol writes")
+                raise _Refusal(403, t("serve.http.read_only"))
             elif path in UI_PATHS and method in ("GET", "HEAD"):
                 self._forward_get(path)
             elif method in ("GET", "HEAD"):
-                raise _Refusal(404, "not found: the query endpoint is /query")
+                raise _Refusal(404, t("serve.http.not_found"))
             else:
-                raise _Refusal(405 if path in UI_PATHS else 404, f"{method} {path} is not served (read-only endpoint)")
+                raise _Refusal(405 if path in UI_PATHS else 404, t("serve.http.not_served", method=method, path=path))
         except _Refusal as refusal:
             self._refuse(refusal.status, refusal.message)
         except (ConnectionError, TimeoutError):
@@ -264,16 +260,14 @@ class _Handler(BaseHTTPRequestHandler):
             # the server die (memory cap), restarts it; the next query finds it answering.
             upstream.restart(generation)
             if isinstance(reason, TimeoutError) or isinstance(error, TimeoutError):
-                raise _Refusal(503, f"the query ran longer than {self.server.timeout_s} s and was stopped "
-                                    "(narrow it: LIMIT, more specific patterns)") from None
-            raise _Refusal(502, f"the query stopped the Oxigraph server ({reason}); it was restarted: "
-                                "narrow the query and try again") from None
+                raise _Refusal(503, t("serve.http.timeout", seconds=self.server.timeout_s)) from None
+            raise _Refusal(502, t("serve.http.server_stopped", reason=reason)) from None
         with response:
             try:
                 body = response.read()
             except (OSError, TimeoutError):
                 upstream.restart(generation)
-                raise _Refusal(503, f"the query ran longer than {self.server.timeout_s} s and was stopped") from None
+                raise _Refusal(503, t("serve.http.timeout", seconds=self.server.timeout_s)) from None
             kind = response.headers.get("Content-Type", "application/octet-stream")
             self._reply(response.status if hasattr(response, "status") else response.code, body, kind)
 
@@ -350,14 +344,14 @@ class _Upstream:
         deadline = time.monotonic() + self.wait
         while True:
             if self.process.poll() is not None:
-                raise ServerError(f"the Oxigraph server stopped at start: {self.log_path.read_text(encoding='utf-8').strip()}",
+                raise ServerError(msg("serve.start_failed", detail=self.log_path.read_text(encoding="utf-8").strip()),
                                   where=f"127.0.0.1:{port}")
             try:
                 with urllib.request.urlopen(url + _PING, timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise ServerError("the Oxigraph server did not answer in time", where=url) from None
+                    raise ServerError(msg("serve.no_answer"), where=url) from None
                 time.sleep(0.05)
         self.url = url
 
@@ -401,8 +395,8 @@ def running_server(graph_file: Path, location: Path, *, host: str = "127.0.0.1",
             gateway = _Gateway((host, port), upstream, cors=cors, timeout_s=timeout_s,
                                loopback_only=_is_loopback(host), log=log)
         except OSError as error:
-            raise ServerError(f"cannot listen on {host}:{port}: {error.strerror or error}", where=f"{host}:{port}",
-                              fix="is the port in use? choose another with --port") from None
+            raise ServerError(msg("serve.cannot_listen", address=f"{host}:{port}", reason=error.strerror or str(error)),
+                              where=f"{host}:{port}", fix=msg("serve.cannot_listen_fix")) from None
         thread = threading.Thread(target=gateway.serve_forever, name="ikz-gateway", daemon=True)
         thread.start()
         shown = f"[{host}]" if ":" in host else host

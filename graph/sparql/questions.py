@@ -20,9 +20,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.core.errors import IKZError
-from graph.rdf.parse import read_text
+from graph.core.i18n import msg
 from graph.core.project import Project
+from graph.rdf.parse import read_text
+from graph.sparql.errors import QuestionError
+from graph.sparql.resolve import CONCEPT_SCHEMES  # noqa: F401 - re-exported
 
 PARAM_TYPES = {
     "municipality": "Kommune: Name oder AGS / town: name or AGS",
@@ -31,23 +33,13 @@ PARAM_TYPES = {
     "service-area": "Aufgabengebiet / service area (e.g. Inobhutnahme)",
     "status": "Status (bestehend/existing, vorgeschlagen/proposed, ...)",
     "legal-form": "Rechtsform / legal form",
+    "document": "Dokument: doc:… oder Titel / document: doc:… or title",
     "iri": "IRI, <...> or prefixed (e.g. doc:votum-2016)",
     "string": "Text",
     "integer": "ganze Zahl / integer",
     "date": "Datum / date (YYYY-MM-DD)",
 }
-#: Concept schemes behind the concept-valued parameter types.
-CONCEPT_SCHEMES = {
-    "facility-kind": "https://w3id.org/ikz/ontology#FacilityKindScheme",
-    "service-area": "https://w3id.org/ikz/ontology#ServiceAreaScheme",
-    "status": "https://w3id.org/ikz/ontology#CooperationStatusScheme",
-    "legal-form": "https://w3id.org/ikz/ontology#LegalFormScheme",
-}
 ANY = "*"
-
-
-class QuestionError(IKZError):
-    """A question file, id or parameter is wrong."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +107,8 @@ def parse_question(path: Path, display: str | None = None) -> Question:
         else:
             question.question[lang or "de"] = value.strip()
     if "de" not in question.title:
-        raise QuestionError("the question has no '# title:' line", where=f"{display}:1",
-                            fix="start the file with '# title: ...' (German) and '# title@en: ...'")
+        raise QuestionError(msg("sparql.question.no_title"), where=f"{display}:1",
+                            fix=msg("sparql.question.no_title_fix"))
     return question
 
 
@@ -125,12 +117,12 @@ def _parse_params(value: str, where: str) -> list[Param]:
     for part in filter(None, (p.strip() for p in value.split(";"))):
         match = re.fullmatch(r"([A-Za-z_]\w*)\s*:\s*([a-z-]+)\s*(?:=\s*(.+))?", part)
         if not match:
-            raise QuestionError(f"cannot read parameter {part!r}", where=where,
-                                fix="write '# params: name: type = default; other: type'")
+            raise QuestionError(msg("sparql.question.bad_param", part=repr(part)), where=where,
+                                fix=msg("sparql.question.bad_param_fix"))
         name, kind, default = match.groups()
         if kind not in PARAM_TYPES:
-            raise QuestionError(f"unknown parameter type {kind!r}", where=where,
-                                fix=f"use one of: {', '.join(PARAM_TYPES)}")
+            raise QuestionError(msg("sparql.question.bad_type", kind=repr(kind)), where=where,
+                                fix=msg("sparql.resolve.unknown_kind_fix", known=", ".join(PARAM_TYPES)))
         params.append(Param(name, kind, default.strip() if default else None))
     return params
 
@@ -148,6 +140,6 @@ def get_question(library: dict[str, Question], qid: str) -> Question:
     near = difflib.get_close_matches(qid, list(library), n=3, cutoff=0.4)
     near += [q for q in library if qid in q and q not in near][:3]
     raise QuestionError(
-        f"unknown question id {qid!r}",
-        fix=(f"did you mean: {', '.join(near)}?" if near else "") + " `ikz queries` lists all ids",
+        msg("sparql.question.unknown", qid=repr(qid)),
+        fix=msg("sparql.question.unknown_fix", near=msg("sparql.question.near", near=", ".join(near)) if near else ""),
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.core.errors import ProjectError
+from graph.core.i18n import msg
 from graph.core.project import Project, find_project
 
 STORES = ("oxigraph", "rdflib", "memory")
@@ -25,11 +26,7 @@ def built_file(project: Project | None = None, build_dir: str | Path | None = No
     directory = Path(build_dir) if build_dir else (project or find_project()).default_output
     path = directory / "ikz.nt"
     if not path.is_file():
-        raise ProjectError(
-            "no built graph found",
-            where=str(path),
-            fix="run `ikz build` first (or pass the folder of a build with --graph)",
-        )
+        raise ProjectError(msg("sparql.run.no_graph"), where=str(path), fix=msg("sparql.run.no_graph_fix"))
     return path
 
 

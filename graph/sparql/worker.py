@@ -1,27 +1,142 @@
-"""A long-lived query worker: one forked process per open graph that answers query after query.
+"""Where queries run: a forked worker with a wall-clock timeout, a memory cap and no network.
 
-Forking a worker for every query costs tens of milliseconds, more than most named questions
-take; the persistent worker keeps the isolation (wall-clock timeout, memory cap, no network,
-a crash or kill never touches the caller) at the cost of a pipe round trip. It is forked from
-the process that holds the store, so it shares the store's pages copy-on-write and needs no
-reload. A query that times out or kills the worker costs only the fork of the next worker.
+Two ways, with one setup (:func:`prepare`) and one answer path (:func:`answer`):
+
+* :class:`PersistentWorker`: one forked process per open graph that answers query after
+  query. Forking a worker for every query costs tens of milliseconds, more than most named
+  questions take; the persistent worker keeps the isolation (timeout, memory cap, no network,
+  a crash or kill never touches the caller) at the cost of a pipe round trip. It is forked from
+  the process that holds the store, so it shares the store's pages copy-on-write and needs no
+  reload. A query that times out or kills the worker costs only the fork of the next worker.
+* :func:`run_with_timeout`: a worker for one call (used with ``--allow-service``, an explicit
+  memory cap, or an endpoint's syntax check).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+
+from graph.core import limits
+from graph.core.i18n import msg
+from graph.sparql.errors import QueryFailure, QueryTimeout
+
+
+def timeout_error(seconds: float) -> QueryTimeout:
+    return QueryTimeout(msg("sparql.run.timeout", seconds=f"{seconds:g}"), fix=msg("sparql.run.timeout_fix"))
+
+
+def _quiet_stderr() -> None:
+    """The worker's own stderr goes nowhere: its errors come back through the pipe, and a Rust
+    abort's backtrace would only clutter the terminal (the parent explains the death)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def prepare(memory_mb: int | None, offline: bool) -> None:
+    """In a freshly forked worker: quiet crash reports, cap memory, cut the network."""
+    import faulthandler
+
+    faulthandler.disable()  # a crash of the worker is reported by the parent
+    _quiet_stderr()
+    if memory_mb:
+        limits.cap_memory(memory_mb)
+    if offline:
+        limits.deny_network()
+
+
+def _out_of_memory(memory_mb: int | None) -> QueryFailure:
+    return QueryFailure(msg("sparql.run.memory", megabytes=memory_mb), fix=msg("sparql.run.memory_fix"))
+
+
+def answer(connection, function, memory_mb: int | None) -> bool:
+    """Send ``function()``'s value, or its exception, to the parent; False after running out
+    of memory (the worker should then end)."""
+    try:
+        connection.send((True, function()))
+    except MemoryError:
+        connection.send((False, _out_of_memory(memory_mb)))
+        return False
+    except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
+        try:
+            connection.send((False, error))
+        except Exception:  # the error itself does not pickle
+            connection.send((False, QueryFailure(msg("sparql.run.unpicklable", detail=f"{type(error).__name__}: {error}"))))
+    return True
+
+
+def death(exitcode: int | None, memory_mb: int | None) -> QueryFailure:
+    """A clear message for a worker that ended without an answer."""
+    fix = msg("sparql.run.death_fix")
+    if exitcode is not None and exitcode < 0:
+        number = -exitcode
+        name = signal.Signals(number).name if number in set(signal.Signals) else f"signal {number}"
+        if number == signal.SIGABRT and memory_mb:
+            return QueryFailure(msg("sparql.run.death_memory", signal=name, megabytes=memory_mb),
+                                fix=msg("sparql.run.death_memory_fix"))
+        if number == signal.SIGKILL:
+            return QueryFailure(msg("sparql.run.death_killed", signal=name), fix=fix)
+        return QueryFailure(msg("sparql.run.death_crashed", signal=name), fix=fix)
+    return QueryFailure(msg("sparql.run.death_exit", code=exitcode if exitcode is not None else "?"), fix=fix)
+
+
+def _child(function, connection, memory_mb: int | None, offline: bool):
+    """A worker for one call (forked per query)."""
+    try:
+        prepare(memory_mb, offline)
+        answer(connection, function, memory_mb)
+    finally:
+        connection.close()
+
+
+def run_with_timeout(function, timeout: float | None, *, memory_mb: int | None = None, offline: bool = True):
+    """Call ``function`` in a forked worker; kill it after ``timeout`` seconds.
+
+    The worker may grow its address space by at most ``memory_mb`` MiB (default
+    :func:`graph.core.limits.memory_mb`, 0 for no cap) and, when ``offline``, cannot open an
+    Internet socket. A worker that crashes, is killed or runs out of memory is reported as a
+    :class:`QueryFailure`; this process is not affected. With ``timeout=None``, or where
+    ``fork`` is unavailable (Windows), the function runs in this process without these limits.
+    """
+    if not timeout or "fork" not in multiprocessing.get_all_start_methods():
+        return function()
+    memory_mb = limits.memory_mb() if memory_mb is None else memory_mb
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_child, args=(function, sender, memory_mb, offline), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise timeout_error(timeout)
+        try:
+            ok, value = receiver.recv()
+        except (EOFError, OSError):
+            worker.join(5)
+            raise death(worker.exitcode, memory_mb) from None
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        receiver.close()
+    if ok:
+        return value
+    raise value
 
 
 def _serve(handler, connection, memory_mb: int | None, offline: bool) -> None:
-    from graph.sparql.query import _answer, _prepare_worker
-
-    _prepare_worker(memory_mb, offline)
+    prepare(memory_mb, offline)
     while True:
         try:
             request = connection.recv()
         except (EOFError, OSError):
             return  # the parent went away
-        if not _answer(connection, lambda: handler(request), memory_mb):
+        if not answer(connection, lambda: handler(request), memory_mb):
             return  # start afresh after running out of memory
 
 
@@ -30,8 +145,8 @@ class PersistentWorker:
 
     ``call(request, timeout)`` sends the request, waits at most ``timeout`` seconds, and
     returns the handler's value or raises its exception; on a timeout the worker is killed
-    (and :class:`~graph.sparql.query.QueryTimeout` raised), on a crash a
-    :class:`~graph.sparql.query.QueryFailure` explains it. The next call starts a fresh worker.
+    (and :class:`~graph.sparql.errors.QueryTimeout` raised), on a crash a
+    :class:`~graph.sparql.errors.QueryFailure` explains it. The next call starts a fresh worker.
     """
 
     def __init__(self, handler, *, memory_mb: int | None, offline: bool = True):
@@ -60,8 +175,6 @@ class PersistentWorker:
         self.process = self.connection = None
 
     def call(self, request, timeout: float):
-        from graph.sparql.query import QueryTimeout, _death
-
         if self.process is None or not self.process.is_alive():
             self.stop()
             self._start()
@@ -69,15 +182,14 @@ class PersistentWorker:
             self.connection.send(request)
             if not self.connection.poll(timeout):
                 self.stop()
-                raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped",
-                                   fix="narrow the query (LIMIT, more specific patterns) or raise --timeout")
+                raise timeout_error(timeout)
             ok, value = self.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             self.process.join(5)
             exitcode = self.process.exitcode
             self.stop()
-            raise _death(exitcode, self.memory_mb) from None
-        if not ok and getattr(value, "what", "").startswith("the query needed more memory"):
+            raise death(exitcode, self.memory_mb) from None
+        if not ok and getattr(value, "message", None) == _out_of_memory(self.memory_mb).message:
             self.stop()
         if ok:
             return value
