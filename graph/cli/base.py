@@ -86,17 +86,20 @@ class Argument(click.Argument):
 
 
 def _requested_language(args: list[str], obj) -> str | None:
-    """``--lang X`` or ``--lang=X`` anywhere on the line (the last one wins), else the caller's
-    ``obj.lang``: help is printed before any callback runs, so the language is read first."""
+    """``--lang X`` or ``--lang=X`` anywhere on the line (the last valid one wins), else the
+    caller's ``obj.lang``: help is printed before any callback runs, so the language is read
+    first.
+
+    >>> _requested_language(["query", "--help", "--lang", "en"], None), _requested_language(["--lang=fr"], None)
+    ('en', None)
+    """
     chosen = None
     for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            chosen = args[i + 1]
-        elif arg.startswith("--lang="):
-            chosen = arg.split("=", 1)[1]
-    if chosen in LANGS:
-        return chosen
-    return getattr(obj, "lang", None)
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else (
+            arg.split("=", 1)[1] if arg.startswith("--lang=") else None)
+        if value in LANGS:
+            chosen = value
+    return chosen or getattr(obj, "lang", None)
 
 
 class _Entry:

@@ -45,7 +45,7 @@ _REASONS = {
     errno.ENOENT: ("core.file.missing", "core.file.missing_fix"),
     errno.ENOTDIR: ("core.file.not_a_folder", "core.file.in_the_way_fix"),
     errno.EISDIR: ("core.file.is_a_folder", "core.file.is_a_folder_fix"),
-    errno.EEXIST: ("core.file.exists", "core.file.in_the_way_fix"),
+    errno.EEXIST: ("core.file.not_a_folder", "core.file.in_the_way_fix"),  # mkdir: a file is in the way
     errno.ENOSPC: ("core.file.disk_full", "core.file.disk_full_fix"),
     errno.EDQUOT: ("core.file.disk_full", "core.file.disk_full_fix"),
     errno.ENAMETOOLONG: ("core.file.name_too_long", "core.file.name_too_long_fix"),
@@ -61,7 +61,7 @@ def file_error(error: OSError, path: str | os.PathLike | None = None, *, writing
     >>> with use("de"):
     ...     print(problem)
     Die Datei /sys/x.html kann nicht geschrieben werden: keine Berechtigung.
-      Behebung: Wählen Sie einen Ordner, in den Sie schreiben dürfen, z. B. mit -o ~/ikz/ansicht.html.
+      Behebung: Wählen Sie einen Ordner, in den Sie schreiben dürfen, z. B. einen unter ~/ikz/ (Option -o).
     >>> problem.exit_code
     2
     """
