@@ -16,7 +16,7 @@ import click
 
 from graph.cli.base import option, path
 from graph.core.errors import ProjectError
-from graph.core.i18n import LANGS, current, set_language
+from graph.core.i18n import LANGS, set_language
 from graph.core.project import Project, find_project
 
 
@@ -92,4 +92,4 @@ def seed_option(default, help: str = "cli.opt.seed"):
 
 
 __all__ = ["Context", "project_of", "default_output", "lang_option", "graph_option", "output_option",
-           "format_option", "timeout_option", "base_iri_option", "district_option", "seed_option", "current"]
+           "format_option", "timeout_option", "base_iri_option", "district_option", "seed_option"]
