@@ -26,7 +26,7 @@ def test_top_level_help_lists_every_command():
 def test_each_command_has_help(name):
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0
-    assert result.output.startswith(f"Usage: main {name}") or result.output.startswith(f"Usage: ikz {name}")
+    assert result.output.startswith(f"Aufruf: ikz {name}")
     assert len(main.commands[name].help or "") > 40  # says what it does
 
 

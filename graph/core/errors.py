@@ -3,11 +3,28 @@
 ``what`` and ``fix`` are catalogue messages (:class:`graph.core.i18n.Message`), so the same
 error reads German by default and English under ``--lang en``; a plain string is accepted for
 texts that are data (a parser's own words, a path).
+
+Each class carries its exit code; the CLI maps an error to its code in one place
+(:func:`exit_code`):
+
+====  =========================================================================
+0     done
+1     the data has findings (SHACL violations, data checks): :class:`ValidationError`
+2     bad input or usage; the user can fix it (the default of :class:`IKZError`,
+      also :class:`FileAccessError`: an unwritable, missing or occupied path)
+3     a failure we could not avoid (timeout, server unreachable) or an internal error
+130   interrupted (Ctrl-C)
+====  =========================================================================
 """
 
 from __future__ import annotations
 
+import errno
+
 from graph.core.i18n import Message, render, t
+
+#: OS errors that are the user's to fix even when they name no path (disk full, quota).
+USER_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 class IKZError(Exception):
@@ -57,6 +74,28 @@ def _rebuild(cls, message, state):
     return error
 
 
+#: The exit codes (see the module's table).
+EXIT_OK, EXIT_FINDINGS, EXIT_USER, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code of ``error``: its class's ``exit_code`` for our errors, 2 for OS errors
+    about a path (the user's to fix), 130 for Ctrl-C and 3 for anything else (a bug).
+
+    >>> exit_code(ValidationError("x")), exit_code(IKZError("x")), exit_code(KeyboardInterrupt())
+    (1, 2, 130)
+    >>> exit_code(PermissionError(13, "Permission denied", "/sys/x.html")), exit_code(ZeroDivisionError())
+    (2, 3)
+    """
+    if isinstance(error, IKZError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(error, OSError) and (error.filename is not None or error.errno in USER_ERRNOS):
+        return EXIT_USER
+    return EXIT_FAILURE
+
+
 class ProjectError(IKZError):
     """The project layout is incomplete (no ontology/, no data/, a missing file)."""
 
@@ -69,8 +108,20 @@ class QuoteError(SourceDataError):
     """A quote does not occur (exactly once) in the text of its source document."""
 
 
+class FileAccessError(IKZError):
+    """A file or folder the user named cannot be read or written (no permission, missing,
+    a file in the way, disk full). ``path`` is the user's path, never a temporary file."""
+
+    def __init__(self, message: Message | str, *, path: str, where: str | None = None,
+                 fix: Message | str | None = None):
+        self.path = path
+        super().__init__(message, where=where, fix=fix)
+
+
 class ValidationError(IKZError):
     """The graph does not conform to the SHACL shapes; ``report`` holds the results."""
+
+    exit_code = 1  # the data has findings
 
     def __init__(self, message: str, report=None, **kwargs):
         self.report = report

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import errno
 import io
 import os
 import re
@@ -39,8 +38,8 @@ from string import Template
 
 from graph.core import resources
 from graph.core.errors import IKZError, ProjectError
-from graph.core.files import write_text
-from graph.core.i18n import current, has, msg
+from graph.core.files import file_error
+from graph.core.i18n import current, msg
 from graph.core.project import Project, is_project
 
 #: The columns of the national register, and of the register a new project gets.
@@ -206,17 +205,6 @@ def _files(district: District, lang: str) -> dict[str, str | Path]:
     return files
 
 
-def _os_error(error: OSError, target: Path) -> ProjectError:
-    """An OS error while creating ``target`` as a user error naming the user's folder (never
-    the staging folder)."""
-    if isinstance(error, PermissionError):
-        return ProjectError(msg("init.not_writable"), where=str(target), fix=msg("init.not_writable_fix"))
-    code = errno.errorcode.get(error.errno or 0, "")
-    reason = msg(f"init.reason.{code}") if has(f"init.reason.{code}") else (error.strerror or type(error).__name__)
-    return ProjectError(msg("init.os_error", reason=reason),
-                        where=str(target), fix=msg("init.os_error_fix"))
-
-
 def check_target(target: str | os.PathLike) -> Path:
     """The folder a new project may be created in; refuses a project or a file in the way."""
     target = Path(target).expanduser().absolute()
@@ -248,8 +236,9 @@ def create_project(target: str | os.PathLike, district: str | District, *, lang:
             if isinstance(content, Path):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(content, path)
-            else:
-                write_text(content, path)
+            else:  # the staging folder is swapped in whole: a plain write suffices here
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content, encoding="utf-8")
         (staging / "data" / "sources").mkdir()
         for name in CREATED:  # each rename is atomic; a failure undoes the ones done
             os.rename(staging / name, target / name)
@@ -262,7 +251,7 @@ def create_project(target: str | os.PathLike, district: str | District, *, lang:
         if made_target:
             shutil.rmtree(target, ignore_errors=True)
         if isinstance(error, OSError):
-            raise _os_error(error, target) from None
+            raise file_error(error, target, writing=True) from None
         raise
     shutil.rmtree(staging, ignore_errors=True)
     return Created(Project(target), district, tuple(sorted(target / relative for relative in files)))
