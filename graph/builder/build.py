@@ -274,8 +274,8 @@ def validate_project(loaded: LoadedGraph, validator: str = "sparql") -> Report:
 class ShapesReportMessage(Message):
     """"The graph does not conform to the shapes", with the report, in the language in force."""
 
-    def __init__(self, report: Report):  # noqa: D107 - no catalogue key check: the frame key is fixed
-        self.key, self.values, self.report = "build.shapes.failed", {}, report
+    def __init__(self, report: Report, key: str = "build.shapes.failed"):  # noqa: D107
+        self.key, self.values, self.report = key, {}, report
 
     def render(self, lang: str | None = None) -> str:
         return t(self.key, lang, count=len(self.report.results)) + "\n" + self.report.format(lang)
@@ -284,9 +284,10 @@ class ShapesReportMessage(Message):
 class ChecksMessage(Message):
     """"N data checks found problems", with their rows, in the language in force."""
 
-    def __init__(self, loaded: LoadedGraph, failures: list):  # noqa: D107
-        self.key, self.values = "build.check.failed", {}
-        self.text = {lang: violations_text(loaded, failures, lang) for lang in ("de", "en")}
+    def __init__(self, loaded: LoadedGraph, failures: list, key: str = "build.check.failed", edit=None):  # noqa: D107
+        self.key, self.values = key, {}
+        edit = edit or (lambda text: text)
+        self.text = {lang: edit(violations_text(loaded, failures, lang)) for lang in ("de", "en")}
         self.count = len(failures)
 
     def render(self, lang: str | None = None) -> str:
