@@ -10,13 +10,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.core.errors import SourceDataError
+from graph.core.i18n import msg
 from graph.core.namespaces import IKZ as IKZ_NS, OA as OA_NS, ORG, PROV as PROV_NS, RDF, base_iri
 from graph.core.project import Project
 from graph.core.text import NormalizedText, slug
 from graph.extraction.context import ProjectContext
 from graph.extraction.drafts import ACCEPTED, REVIEW_PREDICATE
 from graph.ingest.additions import register_additions
-from graph.ingest.changes import Changes, ReviewError, check_changes, write_changes
+from graph.ingest.changes import Changes, ListMessage, ReviewError, check_changes, write_changes
 from graph.ingest.sources import DOCUMENTS
 from graph.rdf.parse import PREFIX_RE, SourceFile, parse_turtle
 from graph.rdf.textfile import read_text
@@ -68,42 +69,36 @@ def accept_draft(project: Project, draft: str | Path, *, base: str | None = None
             candidates.append(iri)
             local = iri[len(base):] if iri.startswith(base) else iri
             if statuses != [ACCEPTED]:
-                shown = ", ".join(f'"{s}"' for s in statuses) or "no ikz:reviewStatus"
-                problems.append(f"{source.where(iri)}: <{local}> is {shown}, not reviewed")
+                problems.append(msg("ingest.accept.not-reviewed" if statuses else "ingest.accept.no-status",
+                                    where=source.where(iri), node=local, status=", ".join(f'"{s}"' for s in statuses)))
             elif QUOTE not in props:
-                problems.append(f"{source.where(iri)}: <{local}> has no ikz:quote: nothing enters the graph without a source")
+                problems.append(msg("ingest.accept.no-quote", where=source.where(iri), node=local))
     if problems:
-        raise ReviewError(
-            f"{len(problems)} candidate(s) of the draft are not accepted:\n  " + "\n  ".join(problems),
-            where=display,
-            fix=f'review each candidate: delete wrong ones (the whole block), correct the rest and set ikz:reviewStatus "{ACCEPTED}"; '
-                f'every candidate keeps its ikz:quote',
-        )
+        raise ReviewError(msg("ingest.accept.not-accepted", count=len(problems), problems=ListMessage(problems)),
+                          where=display, fix=msg("ingest.accept.not-accepted-fix", accepted=ACCEPTED))
     if not candidates:
-        raise ReviewError("the draft has no candidates to accept", where=display, fix="run `ikz extract` on a registered document first")
+        raise ReviewError(msg("ingest.accept.empty"), where=display, fix=msg("ingest.accept.empty-fix"))
     if not _declares_review_status(project):
-        raise SourceDataError("the ontology does not declare ikz:reviewStatus, which accepted candidates keep",
-                              where="ontology/ikz.ttl", fix="add the ikz:reviewStatus declaration given in docs/ingest.md")
+        raise SourceDataError(msg("ingest.accept.no-review-term"), where="ontology/ikz.ttl",
+                              fix=msg("ingest.accept.no-review-term-fix"))
     quotes = [i for i, p in subjects.items() if IKZ + "Quote" in {o.value for o in p.get(RDF_TYPE, [])}]
     used = {o.value for t in triples if t.predicate.value == QUOTE for o in [t.object]}
     orphans = [q for q in quotes if q not in used]
     if orphans:
-        raise ReviewError("quote(s) that no candidate uses are left in the draft:\n  "
-                          + "\n  ".join(f"{source.where(q)}: <{q[len(base):]}>" for q in orphans),
-                          where=display, fix="delete these quotes too (they belonged to deleted candidates)")
+        raise ReviewError(msg("ingest.accept.orphan-quotes",
+                              quotes="\n  ".join(f"{source.where(q)}: <{q[len(base):]}>" for q in orphans)),
+                          where=display, fix=msg("ingest.accept.orphan-quotes-fix"))
     ctx = ProjectContext.for_project(project, base)
     present = ctx.subjects
     again = [i for i in subjects if i in present and (i in candidates or i in quotes
              or "http://www.w3.org/ns/org#Membership" in {o.value for o in subjects[i].get(RDF_TYPE, [])})]
     if again:
-        raise ReviewError("the graph already has " + ", ".join(f"<{i[len(base):]}>" for i in again[:5])
-                          + (" …" if len(again) > 5 else ""), where=display,
-                          fix="this draft (or part of it) was accepted before: delete what is already there, or extract again")
+        raise ReviewError(msg("ingest.accept.again", nodes=", ".join(f"<{i[len(base):]}>" for i in again[:5])
+                              + (" …" if len(again) > 5 else "")), where=display, fix=msg("ingest.accept.again-fix"))
     documents = [t.object.value for t in triples if t.predicate.value == PROV + "wasDerivedFrom" and t.subject.value in candidates]
     doc = max(sorted(set(documents)), key=documents.count) if documents else None
     if doc is None or not doc.startswith(base):
-        raise ReviewError("no candidate names its document (prov:wasDerivedFrom)", where=display,
-                          fix="keep the prov:wasDerivedFrom lines of the draft")
+        raise ReviewError(msg("ingest.accept.no-document"), where=display, fix=msg("ingest.accept.no-document-fix"))
     doc_path = doc[len(base):]
     target_rel = Path(DOCUMENTS) / f"{slug(doc_path.split('/', 1)[-1], 80)}.ttl"
     target = project.data_dir / target_rel
@@ -151,9 +146,9 @@ def _check_positions(project: Project, ctx: ProjectContext, triples, base: str, 
             start, end = str(found[0].start), str(found[0].end)
             if positions.get("start", start) != start or positions.get("end", end) != end:
                 raise ReviewError(
-                    f"quote <{quote[len(base):]}> stands at {start}–{end} in data/{text_file}, not at "
-                    f"{positions.get('start')}–{positions.get('end')} (was its text edited?)", where=source.where(quote),
-                    fix=f'set oa:start "{start}" and oa:end "{end}", or delete the oa:start/oa:end line (the build computes them)')
+                    msg("ingest.accept.moved-quote", quote=quote[len(base):], start=start, end=end, path=f"data/{text_file}",
+                        old_start=positions.get("start"), old_end=positions.get("end")), where=source.where(quote),
+                    fix=msg("ingest.accept.moved-quote-fix", start=start, end=end))
 
 
 def merge_turtle(existing: str | None, draft: str, *, note: str, where: str, target: str) -> str:
@@ -172,8 +167,8 @@ def merge_turtle(existing: str | None, draft: str, *, note: str, where: str, tar
     missing = []
     for name, iri in draft_prefixes.items():
         if name in current and current[name] != iri:
-            raise SourceDataError(f"prefix {name}: means <{iri}> in the draft but <{current[name]}> in {target}",
-                                  where=where, fix=f"rename the prefix in the draft or write full IRIs")
+            raise SourceDataError(msg("ingest.accept.prefix-clash", prefix=name, draft=iri, existing=current[name], target=target),
+                                  where=where, fix=msg("ingest.accept.prefix-clash-fix"))
         if name not in current:
             missing.append(f"@prefix {(name + ':').ljust(8)}<{iri}> .")
     existing_lines = existing.rstrip("\n").splitlines()

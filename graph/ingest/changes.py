@@ -27,9 +27,14 @@ class ReviewError(SourceDataError):
 class ImportTableError(TableError):
     """A spreadsheet has errors; ``problems`` lists each with its row and column."""
 
-    def __init__(self, message: str, problems: list[str] | None = None, **kwargs):
-        self.problems = problems or []
+    def __init__(self, message, problems=None, **kwargs):
+        self.problem_messages = list(problems or [])
         super().__init__(message, **kwargs)
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem ("Zeile 3, Spalte 'Status': ...") in the language in force."""
+        return [render(p) for p in self.problem_messages]
 
 
 @dataclass
@@ -86,6 +91,16 @@ def check_changes(project: Project, changes: Changes, *, base: str | None = None
 def remap_text(text: str, remap) -> str:
     """``text`` with every ``data/...[:line]`` place rewritten by ``remap``."""
     return re.sub(r"(data/[^\s:]+(?::\d+)?)", lambda m: remap(m.group(1)), text)
+
+
+class ListMessage(Message):
+    """Several messages, one per line (indented), rendered together in the language in force."""
+
+    def __init__(self, items):  # noqa: D107
+        self.key, self.values, self.items = "core.error.fix", {}, list(items)
+
+    def render(self, lang: str | None = None) -> str:
+        return "\n  ".join(render(item, lang) for item in self.items)
 
 
 class _Remapped(Message):

@@ -9,17 +9,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.core.i18n import Message, msg
 from graph.core.namespaces import IKZ as IKZ_NS, base_iri
 from graph.core.project import Project
 from graph.core.text import NormalizedText, fold, normalize, slug, turtle_string
 from graph.extraction.context import ProjectContext
 from graph.extraction.drafts import DRAFT_PREFIXES
 from graph.ingest.additions import register_additions
-from graph.ingest.changes import Changes, ImportTableError, check_changes, write_changes
+from graph.ingest.changes import Changes, ImportTableError, ListMessage, check_changes, write_changes
 from graph.ingest.sources import LANGUAGE_TAGS, parse_german_date
 from graph.ingest.templates import Column, KINDS, LEGAL_FORM_WORDS, TEMPLATES, header_key
 from graph.rdf.parse import parse_turtle
-from graph.rdf.tables import Table, read_table
+from graph.rdf.tables import Table, TableError, read_table
 
 IKZ = str(IKZ_NS)
 IMPORTS = "imports"
@@ -34,18 +35,23 @@ class ImportResult:
 
 
 class _Problems:
+    """The problems of a spreadsheet, each located at its row and column."""
+
     def __init__(self, table: Table):
         self.table = table
-        self.items: list[str] = []
+        self.items: list[Message] = []
 
-    def add(self, row: int | None, column: Column | str | None, message: str, expected: str | None = None) -> None:
-        where = f"row {row}" if row else "header (row 1)"
-        if column is not None:
-            where += f", column {(column.german if isinstance(column, Column) else column)!r}"
-        text = f"{where}: {message}"
+    def add(self, row: int | None, column: Column | str | None, message, expected=None) -> None:
+        name = column.german if isinstance(column, Column) else column
+        if row:
+            where = msg("ingest.import.at-cell", row=row, column=name) if column is not None else msg("ingest.import.at-row", row=row)
+        else:
+            where = msg("ingest.import.at-header-column", column=name) if column is not None else msg("ingest.import.at-header")
         if expected:
-            text += f" — expected: {expected}"
-        self.items.append(text)
+            self.items.append(msg("ingest.import.problem-expected", where=where, problem=message, expected=expected))
+        else:
+            self.items.append(msg("ingest.import.problem", where=where, problem=message))
+
 
 
 def _concept(value: str, scheme: str, ctx: ProjectContext) -> str | None:
@@ -102,9 +108,10 @@ def _place_path(value: str, ctx: ProjectContext) -> tuple[str | None, str | None
         places = home if len(home) == 1 else places
     if not places:
         close = difflib.get_close_matches(plain, sorted({" ".join(k) for k in ctx.index.forms if len(k) <= 3}), n=1, cutoff=0.8)
-        return None, f"{value!r} is no municipality or district of the register" + (f" (did you mean {close[0]!r}?)" if close else "")
+        return None, (msg("ingest.import.no-place-close", value=value, close=close[0]) if close
+                      else msg("ingest.import.no-place", value=value))
     if len(places) > 1:
-        return None, f"{value!r} is ambiguous: " + "; ".join(p.describe() for p in places[:6]) + " — write the AGS"
+        return None, msg("ingest.import.ambiguous", value=value, places="; ".join(p.describe() for p in places[:6]))
     return places[0].path, None
 
 
@@ -117,7 +124,7 @@ def _org_path(value: str, ctx: ProjectContext) -> tuple[str | None, str | None]:
         if match.group(1) in prefixes and ctx.described(prefixes[match.group(1)] + match.group(2)):
             return prefixes[match.group(1)] + match.group(2), None
         if match.group(1) not in ("m", "d"):
-            return None, f"{value} is described nowhere in data/"
+            return None, msg("ingest.author.not-described", name=value)
     return _place_path(value, ctx)
 
 
@@ -127,9 +134,13 @@ def import_table(project: Project, file: str | Path, kind: str, *, name: str | N
     ``data/imports/NAME.ttl``; re-importing the same NAME replaces that file. All rows are
     checked; with any error nothing is written and the error lists every problem."""
     if kind not in TEMPLATES:
-        raise ImportTableError(f"unknown kind {kind!r}", where="--kind", fix="use one of: " + ", ".join(KINDS))
+        raise ImportTableError(msg("ingest.import.kind", kind=kind), where="--kind",
+                               fix=msg("ingest.import.kind-fix", kinds=", ".join(KINDS)))
     base = base_iri(base)
-    table = read_table(file, sheet)
+    try:
+        table = read_table(file, sheet)
+    except TableError as error:
+        raise ImportTableError(error.message, where=error.where, fix=error.fix_message) from None
     template = TEMPLATES[kind]
     ctx = ProjectContext.for_project(project, base)
     problems = _Problems(table)
@@ -141,20 +152,22 @@ def import_table(project: Project, file: str | Path, kind: str, *, name: str | N
         column = aliases.get(header_key(head))
         if column is None:
             close = difflib.get_close_matches(header_key(head), list(aliases), n=1, cutoff=0.7)
-            problems.add(None, head, "unknown column" + (f" (did you mean {aliases[close[0]].german!r}?)" if close else ""),
-                         "the columns of the template: " + ", ".join(c.german for c in template.values()))
+            problems.add(None, head, msg("ingest.import.column-close", close=aliases[close[0]].german) if close
+                         else msg("ingest.import.column"),
+                         msg("ingest.import.column-expected", columns=", ".join(c.german for c in template.values())))
         elif column.key in positions:
-            problems.add(None, head, f"a second column for {column.german}")
+            problems.add(None, head, msg("ingest.import.column-twice", column=column.german))
         else:
             positions[column.key] = i
     for column in template.values():
         if column.required and column.key not in positions:
-            problems.add(None, column, "missing", column.expected)
+            problems.add(None, column, msg("ingest.import.missing"), column.expected)
     if problems.items:
-        raise ImportTableError(f"the header does not fit the {kind} template:\n  " + "\n  ".join(problems.items),
-                               problems=problems.items, where=table.name, fix="see the template in docs/ingest.md")
+        raise ImportTableError(msg("ingest.import.header", kind=kind, problems=ListMessage(problems.items)),
+                               problems=problems.items, where=table.name, fix=msg("ingest.import.header-fix"))
     if not table.rows:
-        raise ImportTableError(f"{table.name} has no rows", where=table.name, fix="one row per " + kind[:-1].replace("ie", "y"))
+        raise ImportTableError(msg("ingest.import.no-rows", table=table.name), where=table.name,
+                               fix=msg(f"ingest.import.no-rows-fix.{kind}"))
     name = slug(name or Path(file).stem, 80)
     target_rel = Path(IMPORTS) / f"{name}.ttl"
     previous = project.data_dir / target_rel
@@ -169,9 +182,8 @@ def import_table(project: Project, file: str | Path, kind: str, *, name: str | N
         else:
             builder.facility(row_number, values, template)
     if problems.items:
-        raise ImportTableError(
-            f"{len(problems.items)} error(s); nothing was imported:\n  " + "\n  ".join(problems.items),
-            problems=problems.items, where=table.name, fix="correct the cells named above (docs/ingest.md has the template)")
+        raise ImportTableError(msg("ingest.import.errors", count=len(problems.items), problems=ListMessage(problems.items)),
+                               problems=problems.items, where=table.name, fix=msg("ingest.import.errors-fix"))
     text, line_rows = builder.turtle(table.name, kind)
     changes = Changes()
     added = register_additions(project, builder.places, ctx.subjects, base, changes)
@@ -205,14 +217,14 @@ class _Rows:
     def _id(self, row: int, values: dict, column: Column, namespace: str) -> str | None:
         local = values.get("id") or slug(values.get("label", ""), 70)
         if values.get("id") and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", values["id"]):
-            self.problems.add(row, column, f"{values['id']!r} cannot be part of an IRI", "letters, digits, '.', '_' and '-'")
+            self.problems.add(row, column, msg("ingest.import.bad-id", value=values["id"]), msg("ingest.import.bad-id-expected"))
             return None
         path = namespace + local
         if path in self.minted:
-            self.problems.add(row, column, f"{local!r} is used by an earlier row", "a different ID or Bezeichnung per row")
+            self.problems.add(row, column, msg("ingest.import.id-used", value=local), msg("ingest.import.id-used-expected"))
             return None
         if self.ctx.described(path) and self.base + path not in self.replaced:
-            self.problems.add(row, column, f"<{path}> is already described elsewhere in data/", "a new ID")
+            self.problems.add(row, column, msg("ingest.import.id-described", path=path), msg("ingest.import.id-described-expected"))
             return None
         self.minted.add(path)
         return path
@@ -221,13 +233,12 @@ class _Rows:
         doc = _find_document(values.get("source", ""), self.ctx, self.base)
         if doc is None:
             registered = sorted(f"{d[len(self.base):]} ({t})" for t, d in self.ctx.documents.items() if not t.startswith("reference/"))
-            self.problems.add(row, template["source"], f"{values.get('source')!r} is no registered document",
-                              "doc:... or the title of a document in data/ (register new ones with ikz add-source); known: "
-                              + "; ".join(registered[:5]))
+            self.problems.add(row, template["source"], msg("ingest.import.no-document", value=values.get("source")),
+                              msg("ingest.import.document-expected", known="; ".join(registered[:5])))
             return None, None
         quote = values.get("quote", "")
         if len(quote) < 3:
-            self.problems.add(row, template["quote"], "empty", template["quote"].expected)
+            self.problems.add(row, template["quote"], msg("ingest.import.empty"), template["quote"].expected)
             return doc, None
         text_file = next((t for t, d in self.ctx.documents.items() if d == doc), None)
         if text_file:
@@ -238,12 +249,13 @@ class _Rows:
             found = text.find_all(quote) if text else []
             if text is not None and len(found) != 1:
                 if found:
-                    self.problems.add(row, template["quote"], f"occurs {len(found)} times in data/{text_file}",
-                                      "a longer passage that occurs once")
+                    self.problems.add(row, template["quote"], msg("ingest.import.quote-repeated", count=len(found), path=f"data/{text_file}"),
+                                      msg("ingest.import.quote-repeated-expected"))
                 else:
                     nearest = text.nearest(quote)
-                    self.problems.add(row, template["quote"], f"does not occur verbatim in data/{text_file}"
-                                      + (f"; closest: {nearest!r}" if nearest else ""), template["quote"].expected)
+                    self.problems.add(row, template["quote"], msg("ingest.import.quote-missing-nearest", path=f"data/{text_file}",
+                                                                      nearest=repr(nearest)) if nearest
+                                      else msg("ingest.import.quote-missing", path=f"data/{text_file}"), template["quote"].expected)
                 return doc, None
         return doc, normalize(quote)
 
@@ -261,11 +273,11 @@ class _Rows:
         for cell in cells:
             local = _concept(cell, "service-area", self.ctx)
             if local is None:
-                self.problems.add(row, template["service_area"], f"{cell!r} is no service area", _choices(self.ctx, "service-area"))
+                self.problems.add(row, template["service_area"], msg("ingest.import.no-area", value=cell), _choices(self.ctx, "service-area"))
             else:
                 found.append(f"sa:{local}")
         if not found and template["service_area"].required and not cells:
-            self.problems.add(row, template["service_area"], "empty", template["service_area"].expected)
+            self.problems.add(row, template["service_area"], msg("ingest.import.empty"), template["service_area"].expected)
         return found
 
     def _operator(self, row, values, template) -> str | None | bool:
@@ -286,14 +298,14 @@ class _Rows:
         try:
             kind, value = parse_german_date(values["start"])
         except ValueError as error:
-            self.problems.add(row, template["start"], str(error), template["start"].expected)
+            self.problems.add(row, template["start"], error.args[0], template["start"].expected)
             return None
         return f'"{value}"^^xsd:{kind}'
 
     def cooperation(self, row: int, values: dict, t: dict) -> None:
         before = len(self.problems.items)
         if not values.get("label"):
-            self.problems.add(row, t["label"], "empty", t["label"].expected)
+            self.problems.add(row, t["label"], msg("ingest.import.empty"), t["label"].expected)
         path = self._id(row, values, t["id"] if "id" in values else t["label"], "cooperation/") if values.get("label") else None
         partners = []
         for item in [v for v in re.split(r"\s*;\s*|\n", values.get("partners", "")) if v.strip()]:
@@ -301,25 +313,26 @@ class _Rows:
             if error:
                 self.problems.add(row, t["partners"], error, t["partners"].expected)
             elif place in partners:
-                self.problems.add(row, t["partners"], f"{item!r} is named twice")
+                self.problems.add(row, t["partners"], msg("ingest.import.partner-twice", value=item))
             else:
                 partners.append(place)
         if len(partners) < 2 and len(self.problems.items) == before:
-            self.problems.add(row, t["partners"], f"{len(partners)} partner(s)", t["partners"].expected)
+            self.problems.add(row, t["partners"], msg("ingest.import.partners", count=len(partners)), t["partners"].expected)
         areas = self._service_areas(row, values, t)
         status = _concept(values.get("status", ""), "status", self.ctx) if values.get("status") else None
         if status is None:
-            self.problems.add(row, t["status"], f"{values.get('status', '')!r} is no status" if values.get("status") else "empty",
+            self.problems.add(row, t["status"], msg("ingest.import.no-status", value=values.get("status", "")) if values.get("status")
+                              else msg("ingest.import.empty"),
                               t["status"].expected)
         legal = _concept(values["legal_form"], "legal-form", self.ctx) if values.get("legal_form") else "Unbekannt"
         if legal is None:
-            self.problems.add(row, t["legal_form"], f"{values['legal_form']!r} is no legal form", _choices(self.ctx, "legal-form"))
+            self.problems.add(row, t["legal_form"], msg("ingest.import.no-legal-form", value=values["legal_form"]), _choices(self.ctx, "legal-form"))
         facility = None
         if values.get("facility"):
             facility = self._facility_ref(row, values, t)
         role = _concept(values["role"], "role", self.ctx) if values.get("role") else ("Nutzer" if facility else "Partner")
         if role is None:
-            self.problems.add(row, t["role"], f"{values['role']!r} is no role", "Nutzer, Partner or Vertragspartner")
+            self.problems.add(row, t["role"], msg("ingest.import.no-role", value=values["role"]), msg("ingest.import.role-expected"))
         start = self._date(row, values, t)
         doc, exact = self._source(row, values, t)
         if len(self.problems.items) != before or path is None:
@@ -352,7 +365,7 @@ class _Rows:
         if match:
             path = "facility/" + match.group(1) if match.group(1) else match.group(2)
             if not self.ctx.described(path) and path not in self.new_facilities:
-                self.problems.add(row, t["facility"], f"<{path}> is described nowhere", t["facility"].expected)
+                self.problems.add(row, t["facility"], msg("ingest.import.not-described", path=path), t["facility"].expected)
                 return None
             return path, None
         existing = self.ctx.facility_named(value)
@@ -363,8 +376,8 @@ class _Rows:
             return self.new_facilities[key], None
         kind = _concept(values.get("facility_kind", ""), "facility-kind", self.ctx) if values.get("facility_kind") else None
         if kind is None:
-            self.problems.add(row, t["facility_kind"], (f"{values['facility_kind']!r} is no facility kind" if values.get("facility_kind")
-                              else f"needed for the new Einrichtung {value!r}"), _choices(self.ctx, "facility-kind"))
+            self.problems.add(row, t["facility_kind"], (msg("ingest.import.no-kind", value=values["facility_kind"]) if values.get("facility_kind")
+                              else msg("ingest.import.kind-needed", value=value)), _choices(self.ctx, "facility-kind"))
             return None
         operator = self._operator(row, values, t)
         if operator is False:
@@ -385,11 +398,11 @@ class _Rows:
     def facility(self, row: int, values: dict, t: dict) -> None:
         before = len(self.problems.items)
         if not values.get("label"):
-            self.problems.add(row, t["label"], "empty", t["label"].expected)
+            self.problems.add(row, t["label"], msg("ingest.import.empty"), t["label"].expected)
         path = self._id(row, values, t["id"] if "id" in values else t["label"], "facility/") if values.get("label") else None
         kind = _concept(values.get("facility_kind", ""), "facility-kind", self.ctx) if values.get("facility_kind") else None
         if kind is None:
-            self.problems.add(row, t["facility_kind"], f"{values.get('facility_kind', '')!r} is no facility kind" if values.get("facility_kind")
+            self.problems.add(row, t["facility_kind"], msg("ingest.import.no-kind", value=values.get("facility_kind", "")) if values.get("facility_kind")
                               else "empty", _choices(self.ctx, "facility-kind"))
         concept = self.ctx.concepts["facility-kind"].get(kind) if kind else None
         default = f"sa:{concept.service_area.rsplit('/', 1)[1]}" if concept is not None and concept.service_area else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.core.errors import SourceDataError
+from graph.core.i18n import msg
 from graph.core.namespaces import base_iri
 from graph.core.project import Project
 from graph.core.text import slug, turtle_string
@@ -44,8 +45,6 @@ def parse_german_date(value: str) -> tuple[str, str]:
     >>> parse_german_date("12.04.2016"), parse_german_date("April 2016")
     (('date', '2016-04-12'), ('gYearMonth', '2016-04'))
     """
-    from graph.extraction.extract import find_dates
-
     value = value.strip()
     if re.fullmatch(r"\d{4}", value):
         return "gYear", value
@@ -61,9 +60,9 @@ def parse_german_date(value: str) -> tuple[str, str]:
             try:
                 _dt.date.fromisoformat(found[0].value)
             except ValueError:
-                raise ValueError(f"{value!r} is no calendar date") from None
+                raise ValueError(msg("ingest.date.not-in-calendar", value=value)) from None
         return kind, found[0].value
-    raise ValueError(f"{value!r} is not a date (expected e.g. 2016-04-12, 12.04.2016, 12. April 2016, April 2016)")
+    raise ValueError(msg("ingest.date.unknown", value=value))
 
 
 def _month_bounds(kind: str, value: str) -> tuple[str, str]:
@@ -86,8 +85,8 @@ def resolve_organisation(name: str, ctx: ProjectContext) -> str:
     if match and match.group(1) in prefixes:
         path = prefixes[match.group(1)] + match.group(2)
         if not (ctx.described(path) or (path.startswith("municipality/") and ctx.index.lookup(match.group(2)))):
-            raise SourceDataError(f"{name} is described nowhere in data/", where="--author",
-                                  fix="name a town or district, or an IRI that data/ describes")
+            raise SourceDataError(msg("ingest.author.not-described", name=name), where="--author",
+                                  fix=msg("ingest.author.not-described-fix"))
         return path
     office = re.fullmatch(r"Jugendamt\s+(?:der\s+Stadt\s+|der\s+Gemeinde\s+|des\s+)?(.+)", name)
     plain = re.sub(r"^(?:Stadt|Gemeinde|Hansestadt|Kreisstadt)\s+", "", office.group(1) if office else name)
@@ -97,17 +96,17 @@ def resolve_organisation(name: str, ctx: ProjectContext) -> str:
         places = in_context if len(in_context) == 1 else places
     if not places:
         close = difflib.get_close_matches(plain, sorted({" ".join(k) for k in ctx.index.forms}), n=1, cutoff=0.85)
-        raise SourceDataError(f"{name!r} is no municipality or district of the register", where="--author",
-                              fix=(f"did you mean {close[0]!r}? " if close else "") + "write the name as in the register, or its AGS")
+        raise SourceDataError(msg("ingest.author.unknown", name=name), where="--author",
+                              fix=msg("ingest.author.unknown-fix-close", close=close[0]) if close else msg("ingest.author.unknown-fix"))
     if len(places) > 1:
-        raise SourceDataError(f"{name!r} is ambiguous: " + "; ".join(p.describe() for p in places[:8]), where="--author",
-                              fix="write the 8-digit AGS instead")
+        raise SourceDataError(msg("ingest.author.ambiguous", name=name, places="; ".join(p.describe() for p in places[:8])),
+                              where="--author", fix=msg("ingest.author.ambiguous-fix"))
     place = places[0]
     if office:
         path = f"office/jugendamt/{place.key}"
         if not ctx.described(path):
-            raise SourceDataError(f"the data describes no youth welfare office <{path}>", where="--author",
-                                  fix=f"name the town itself ({place.label}) or describe the office first")
+            raise SourceDataError(msg("ingest.author.no-office", path=path), where="--author",
+                                  fix=msg("ingest.author.no-office-fix", town=place.label))
         return path
     return place.path
 
@@ -121,29 +120,32 @@ def add_source(project: Project, file: str | Path, *, title: str, title_en: str 
     file = Path(file)
     text = read_text(file, str(file))
     if not text.strip():
-        raise SourceDataError("the document is empty", where=str(file), fix="give the text of the letter or minutes")
+        raise SourceDataError(msg("ingest.source.empty"), where=str(file), fix=msg("ingest.source.empty-fix"))
     if not title or not title.strip():
-        raise SourceDataError("a document needs a title", where="--title", fix="e.g. --title 'Protokoll der AG Jugendhilfe vom 12.03.2019'")
+        raise SourceDataError(msg("ingest.source.no-title"), where="--title", fix=msg("ingest.source.no-title-fix"))
     name = slug(name or file.stem, 80)
     ctx = ProjectContext.for_project(project, base)
     text_rel = Path("sources") / (name + (file.suffix if file.suffix in (".txt", ".md") else ".txt"))
     data_rel = Path(DOCUMENTS) / f"{name}.ttl"
     target = project.data_dir / text_rel
     if ctx.described(f"doc/{name}"):
-        raise SourceDataError(f"doc:{name} is already registered", where=str(file),
-                              fix="choose another --name, or extract from it: ikz extract " + str(target))
+        raise SourceDataError(msg("ingest.source.registered", name=name), where=str(file),
+                              fix=msg("ingest.source.registered-fix", path=str(target)))
     for registered, doc in ctx.documents.items():
         other = project.data_dir / registered
         if other.is_file() and other.read_bytes() == file.read_bytes():
-            raise SourceDataError(f"this text is already registered as <{doc[len(base):]}> (data/{registered})",
-                                  where=str(file), fix=f"extract from it: ikz extract data/{registered}")
+            raise SourceDataError(msg("ingest.source.same-text", document=doc[len(base):], path=f"data/{registered}"),
+                                  where=str(file), fix=msg("ingest.source.same-text-fix", path=f"data/{registered}"))
     if target.exists() and target.resolve() != file.resolve() and target.read_bytes() != file.read_bytes():
-        raise SourceDataError(f"data/{text_rel} exists with other content", where=str(file), fix="choose another --name")
+        raise SourceDataError(msg("ingest.source.other-content", path=f"data/{text_rel}"), where=str(file),
+                              fix=msg("ingest.source.other-name"))
     if (project.data_dir / data_rel).exists():
-        raise SourceDataError(f"data/{data_rel} exists already", where=str(file), fix="choose another --name")
+        raise SourceDataError(msg("ingest.source.exists", path=f"data/{data_rel}"), where=str(file),
+                              fix=msg("ingest.source.other-name"))
     lang = LANGUAGES.get(language.strip().casefold())
     if lang is None:
-        raise SourceDataError(f"unknown language {language!r}", where="--language", fix="use de, en, fr, nl, it, pl, tr or es")
+        raise SourceDataError(msg("ingest.source.language", language=language), where="--language",
+                              fix=msg("ingest.source.language-fix"))
     tag = LANGUAGE_TAGS[lang]
     dating = []
     try:
@@ -162,7 +164,7 @@ def add_source(project: Project, file: str | Path, *, title: str, title_en: str 
         if not_after:
             dating.append(f'    ikz:notAfter "{_month_bounds(*parse_german_date(not_after))[1]}"^^xsd:date ;')
     except ValueError as error:
-        raise SourceDataError(str(error), where="--date", fix="write a date as 2016-04-12 or 12.04.2016, a range as 21.03.2016..30.04.2016") from None
+        raise SourceDataError(error.args[0], where="--date", fix=msg("ingest.date.fix")) from None
     creators = [resolve_organisation(a, ctx) for a in authors if a.strip()]
     today = _dt.date.today().isoformat()
     lines = [

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph.core.i18n import Message, msg
+
 
 
 @dataclass(frozen=True)
@@ -14,7 +16,7 @@ class Column:
     german: str
     aliases: tuple[str, ...]
     required: bool
-    expected: str
+    expected: Message  # what the column expects, from the catalogue
 
 
 def _columns(*specs) -> dict[str, Column]:
@@ -23,41 +25,41 @@ def _columns(*specs) -> dict[str, Column]:
 
 TEMPLATES: dict[str, dict[str, Column]] = {
     "cooperations": _columns(
-        ("id", "ID", ("id", "kennung", "schluessel"), False, "a short name for the IRI (letters, digits, dashes); default: from Bezeichnung"),
-        ("label", "Bezeichnung", ("bezeichnung", "label", "name", "titel", "kooperation"), True, "the cooperation's name"),
+        ("id", "ID", ("id", "kennung", "schluessel"), False, msg("ingest.column.cooperations.id")),
+        ("label", "Bezeichnung", ("bezeichnung", "label", "name", "titel", "kooperation"), True, msg("ingest.column.cooperations.label")),
         ("partners", "Kommunen", ("kommunen", "kommune", "partner", "partners", "mitglieder", "beteiligte"), True,
-         "at least two municipalities or districts, by name or key (AGS), separated by ';'"),
+         msg("ingest.column.cooperations.partners")),
         ("service_area", "Aufgabengebiet", ("aufgabengebiet", "servicearea", "aufgabe", "bereich", "aufgabenbereich"), True,
-         "a service area of ontology/concepts.ttl, e.g. Inobhutnahme, Beratung; several separated by ';'"),
-        ("status", "Status", ("status", "stand"), True, "bestehend, vorgeschlagen, geplant or beendet"),
+         msg("ingest.column.cooperations.service_area")),
+        ("status", "Status", ("status", "stand"), True, msg("ingest.column.cooperations.status")),
         ("legal_form", "Rechtsform", ("rechtsform", "legalform", "form"), False,
-         "e.g. öffentlich-rechtliche Vereinbarung, Zweckverband, informell; empty: unbekannt"),
+         msg("ingest.column.cooperations.legal_form")),
         ("facility", "Einrichtung", ("einrichtung", "facility"), False,
-         "the facility used together: a name (new, or as the data describes it) or its IRI (f:...)"),
+         msg("ingest.column.cooperations.facility")),
         ("facility_kind", "Einrichtungsart", ("einrichtungsart", "art", "facilitykind"), False,
-         "a facility kind, e.g. Jugendschutzstelle (needed for a new Einrichtung)"),
+         msg("ingest.column.cooperations.facility_kind")),
         ("operator", "Träger", ("traeger", "operator", "betreiber"), False,
-         "the operator of a new Einrichtung: a town or district, or an IRI; empty: unknown"),
-        ("role", "Rolle", ("rolle", "role"), False, "Nutzer, Partner or Vertragspartner; default Nutzer with an Einrichtung, else Partner"),
-        ("start", "Beginn", ("beginn", "seit", "start", "startdate"), False, "a date (12.04.2016) or a year (2016)"),
+         msg("ingest.column.cooperations.operator")),
+        ("role", "Rolle", ("rolle", "role"), False, msg("ingest.column.cooperations.role")),
+        ("start", "Beginn", ("beginn", "seit", "start", "startdate"), False, msg("ingest.column.cooperations.start")),
         ("source", "Quelle", ("quelle", "source", "dokument", "document"), True,
-         "a registered document: its IRI (doc:votum-2016) or its title"),
-        ("quote", "Zitat", ("zitat", "quote", "beleg"), True, "the sentence of the document that states it, verbatim"),
-        ("note", "Bemerkung", ("bemerkung", "anmerkung", "note", "notes", "kommentar"), False, "free text (kept as skos:note)"),
+         msg("ingest.column.cooperations.source")),
+        ("quote", "Zitat", ("zitat", "quote", "beleg"), True, msg("ingest.column.cooperations.quote")),
+        ("note", "Bemerkung", ("bemerkung", "anmerkung", "note", "notes", "kommentar"), False, msg("ingest.column.cooperations.note")),
     ),
     "facilities": _columns(
-        ("id", "ID", ("id", "kennung", "schluessel"), False, "a short name for the IRI; default: from Bezeichnung"),
-        ("label", "Bezeichnung", ("bezeichnung", "label", "name", "einrichtung"), True, "the facility's name"),
+        ("id", "ID", ("id", "kennung", "schluessel"), False, msg("ingest.column.facilities.id")),
+        ("label", "Bezeichnung", ("bezeichnung", "label", "name", "einrichtung"), True, msg("ingest.column.facilities.label")),
         ("facility_kind", "Einrichtungsart", ("einrichtungsart", "art", "facilitykind", "kind"), True,
-         "a facility kind of ontology/concepts.ttl, e.g. Jugendschutzstelle, Erziehungsberatungsstelle"),
+         msg("ingest.column.facilities.facility_kind")),
         ("service_area", "Aufgabengebiet", ("aufgabengebiet", "servicearea", "aufgabe", "bereich"), False,
-         "a service area; default: the one of the facility kind"),
+         msg("ingest.column.facilities.service_area")),
         ("operator", "Träger", ("traeger", "operator", "betreiber"), False,
-         "a town or district (name or key) or an IRI the data describes (prv:...); empty or 'unbekannt': unknown"),
-        ("address", "Adresse", ("adresse", "anschrift", "address"), False, "postal address, e.g. Hauptstraße 92, 58332 Schwelm"),
-        ("source", "Quelle", ("quelle", "source", "dokument", "document"), True, "a registered document: IRI or title"),
-        ("quote", "Zitat", ("zitat", "quote", "beleg"), True, "the sentence of the document that states it, verbatim"),
-        ("note", "Bemerkung", ("bemerkung", "anmerkung", "note", "notes", "kommentar"), False, "free text"),
+         msg("ingest.column.facilities.operator")),
+        ("address", "Adresse", ("adresse", "anschrift", "address"), False, msg("ingest.column.facilities.address")),
+        ("source", "Quelle", ("quelle", "source", "dokument", "document"), True, msg("ingest.column.facilities.source")),
+        ("quote", "Zitat", ("zitat", "quote", "beleg"), True, msg("ingest.column.facilities.quote")),
+        ("note", "Bemerkung", ("bemerkung", "anmerkung", "note", "notes", "kommentar"), False, msg("ingest.column.facilities.note")),
     ),
 }
 KINDS = tuple(TEMPLATES)
