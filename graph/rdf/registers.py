@@ -37,7 +37,7 @@ _POPULATION = re.compile(r"^population_(\d{4})_(\d{2})_(\d{2})$")
 def is_register(text: str) -> bool:
     """Whether CSV text is a municipality register (its header has an ``ags`` column).
 
-    >>> is_register("ags,label\n05954004,Breckerfeld\n"), is_register("Bezeichnung;Kommunen\n")
+    >>> is_register("ags,label\\n05954004,Breckerfeld\\n"), is_register("Bezeichnung;Kommunen\\n")
     (True, False)
     """
     header = text.lstrip("\ufeff").split("\n", 1)[0]
