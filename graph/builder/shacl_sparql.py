@@ -23,10 +23,10 @@ from rdflib.collection import Collection
 from graph.builder.shacl import SHAPES_NS, Report, Result
 from graph.core.errors import IKZError
 from graph.core.i18n import msg
-from graph.core.namespaces import RDFS, SH
+from graph.core.namespaces import SH
 
 TEMPLATES = Path(__file__).parent / "shacl"
-RDFS_PREFIX = f"PREFIX rdfs: <{RDFS}>\n"
+
 #: Shape terms the compiler understands; anything else in a shape is refused.
 KNOWN = {SH.targetClass, SH.targetSubjectsOf, SH.path, SH.property, SH.message, SH.minCount, SH.maxCount,
          SH["class"], SH.datatype, SH.pattern, SH.minLength, SH.languageIn, SH.uniqueLang, SH.hasValue,
@@ -66,7 +66,7 @@ def _fill(name: str, **values: str) -> str:
     text = _template(name)
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
-    return RDFS_PREFIX + text
+    return _template("prefixes") + text
 
 
 def _shape_id(node) -> str:

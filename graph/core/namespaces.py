@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 #: Default base IRI of the data (municipalities, cooperations, quotes, ...). Override with
 #: ``ikz build --base-iri`` or the environment variable ``IKZ_BASE_IRI``.
@@ -37,7 +37,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 #: rdflib's bundled namespaces, re-exported so that no module spells a standard IRI itself.
 DCT = DCTERMS
 __all__ = [
-    "BK", "CONCEPT", "CV", "CPSV", "DCT", "DCTERMS", "DEFAULT_BASE_IRI", "FK", "GEO", "GEOCODING", "IKZ", "LF",
+    "BK", "CONCEPT", "CV", "CPSV", "DCT", "DCTERMS", "FOAF", "DEFAULT_BASE_IRI", "FK", "GEO", "GEOCODING", "IKZ", "LF",
     "OA", "ORG", "OWL", "OWN_VOCABULARIES", "PREFIXES", "PROV", "RDF", "RDFS", "ROLE", "SA", "SDO", "SH",
     "SHAPES", "SKOS", "STATUS", "WD", "XSD", "EXISTING", "PROPOSED", "PLANNED", "ENDED", "ELI",
     "base_iri", "data_prefixes", "turtle_prefixes",
@@ -58,7 +58,7 @@ PREFIXES = {
     "ikz": str(IKZ), "ikzsh": str(SHAPES), "fk": str(FK), "sa": str(SA), "status": str(STATUS), "lf": str(LF),
     "bk": str(BK), "role": str(ROLE), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
     "skos": str(SKOS), "dct": str(DCTERMS), "org": str(ORG), "prov": str(PROV), "cv": str(CV), "schema": str(SDO),
-    "oa": str(OA), "geo": str(GEO), "wd": str(WD), "eli": str(ELI),
+    "oa": str(OA), "geo": str(GEO), "wd": str(WD), "eli": str(ELI), "foaf": str(FOAF),
 }
 
 

@@ -31,7 +31,7 @@ class ProjectContext:
     already describes (so that drafts refer to them instead of inventing duplicates).
     """
 
-    def __init__(self, data_dir: Path, ontology_dir: Path, loaded=None, base: str = "https://w3id.org/ikz/id/"):
+    def __init__(self, data_dir: Path, ontology_dir: Path, loaded=None, base: str = _ns.DEFAULT_BASE_IRI):
         self.data_dir = Path(data_dir)
         self.ontology_dir = Path(ontology_dir)
         self.base = base
@@ -91,23 +91,23 @@ class ProjectContext:
         for t in triples:
             s, p, o = t.subject.value, t.predicate.value, t.object
             self.subjects.add(s)
-            if p in (SKOS + "prefLabel", SKOS + "altLabel", "http://xmlns.com/foaf/0.1/name"):
+            if p in (SKOS + "prefLabel", SKOS + "altLabel", str(_ns.FOAF.name)):
                 self.labels[s].append(o.value)
             elif p == RDF_TYPE:
                 self.types[s].add(o.value)
             elif p == IKZ + "textFile":
                 self.documents[o.value] = s
-            elif p == "http://purl.org/dc/terms/title":
+            elif p == str(_ns.DCTERMS.title):
                 self.titles[s].append(o.value)
-            elif p == "http://purl.org/dc/terms/language":
+            elif p == str(_ns.DCTERMS.language):
                 self.languages[s] = o.value.rsplit("/", 1)[-1]
-            elif p == "http://data.europa.eu/m8g/hasCompetentAuthority":
+            elif p == str(_ns.CV.hasCompetentAuthority):
                 competent[s].add(o.value)
-            elif p == "https://schema.org/areaServed":
+            elif p == str(_ns.SDO.areaServed):
                 served[s].add(o.value)
-            elif p == "http://www.w3.org/ns/oa#exact":
+            elif p == str(_ns.OA.exact):
                 exact[s] = o.value
-            elif p == "http://www.w3.org/ns/prov#wasQuotedFrom":
+            elif p == str(_ns.PROV.wasQuotedFrom):
                 quoted[s] = o.value
         for service, offices in competent.items():
             for office in offices:
@@ -117,7 +117,7 @@ class ProjectContext:
             if quote in quoted:
                 self.quotes[(quoted[quote], normalize(text))] = quote
         for iri, types in self.types.items():
-            if "http://xmlns.com/foaf/0.1/Person" in types:
+            if str(_ns.FOAF.Person) in types:
                 for name in self.labels.get(iri, ()):
                     self.person_names[fold(name)] = iri
 

@@ -21,7 +21,7 @@ ACCEPTED = "accepted"
 
 
 DRAFT_PREFIXES = {
-    "ikz": "https://w3id.org/ikz/ontology#",
+    "ikz": str(_ns.IKZ),
     "fk": CONCEPT + "facility-kind/",
     "sa": CONCEPT + "service-area/",
     "status": CONCEPT + "status/",
@@ -36,14 +36,14 @@ DRAFT_PREFIXES = {
     "f": "facility/",
     "p": "person/",
     "ev": "event/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "xsd": str(_ns.XSD),
     "skos": SKOS,
-    "dct": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "https://schema.org/",
-    "oa": "http://www.w3.org/ns/oa#",
+    "dct": str(_ns.DCTERMS),
+    "org": str(_ns.ORG),
+    "prov": str(_ns.PROV),
+    "foaf": str(_ns.FOAF),
+    "schema": str(_ns.SDO),
+    "oa": str(_ns.OA),
 }
 
 REVIEW_HELP_DE = """\

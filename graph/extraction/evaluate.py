@@ -43,15 +43,15 @@ class Expected:
         props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for t in triples:
             props[t.subject.value][t.predicate.value].append(t.object.value)
-        derived = {s for s, p in props.items() if document in p.get("http://www.w3.org/ns/prov#wasDerivedFrom", [])}
+        derived = {s for s, p in props.items() if document in p.get(str(_ns.PROV.wasDerivedFrom), [])}
         cooperation_classes = {IKZ + "Cooperation"}
         for _ in range(3):
             cooperation_classes |= {s for s, p in props.items()
-                                    if set(p.get("http://www.w3.org/2000/01/rdf-schema#subClassOf", [])) & cooperation_classes}
+                                    if set(p.get(str(_ns.RDFS.subClassOf), [])) & cooperation_classes}
         members: dict[str, set[str]] = defaultdict(set)
         for s, p in props.items():
-            for org in p.get("http://www.w3.org/ns/org#organization", []):
-                members[org] |= set(p.get("http://www.w3.org/ns/org#member", []))
+            for org in p.get(str(_ns.ORG.organization), []):
+                members[org] |= set(p.get(str(_ns.ORG.member), []))
         town, district = base + "municipality/", base + "district/"
         cooperations, towns, districts, people = [], set(), set(), []
         for s in sorted(derived):
@@ -65,8 +65,8 @@ class Expected:
                 cooperations.append({"partners": {m[len(town):] for m in members.get(s, ()) if m.startswith(town)},
                                      "facility": (labels + facility) if facility else None,
                                      "status": (p.get(IKZ + "status") or [""])[0].rsplit("/", 1)[-1], "iri": s})
-            if "http://xmlns.com/foaf/0.1/Person" in p.get(RDF_TYPE, []):
-                people.append(set(p.get("http://xmlns.com/foaf/0.1/name", []) + p.get(SKOS + "altLabel", [])))
+            if str(_ns.FOAF.Person) in p.get(RDF_TYPE, []):
+                people.append(set(p.get(str(_ns.FOAF.name), []) + p.get(SKOS + "altLabel", [])))
         return cls(towns, districts, people, cooperations)
 
 

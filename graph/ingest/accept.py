@@ -91,7 +91,7 @@ def accept_draft(project: Project, draft: str | Path, *, base: str | None = None
     ctx = ProjectContext.for_project(project, base)
     present = ctx.subjects
     again = [i for i in subjects if i in present and (i in candidates or i in quotes
-             or "http://www.w3.org/ns/org#Membership" in {o.value for o in subjects[i].get(RDF_TYPE, [])})]
+             or str(ORG.Membership) in {o.value for o in subjects[i].get(RDF_TYPE, [])})]
     if again:
         raise ReviewError(msg("ingest.accept.again", nodes=", ".join(f"<{i[len(base):]}>" for i in again[:5])
                               + (" …" if len(again) > 5 else "")), where=display, fix=msg("ingest.accept.again-fix"))

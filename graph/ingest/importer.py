@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.core.i18n import Message, msg
-from graph.core.namespaces import IKZ as IKZ_NS, base_iri
+from graph.core.namespaces import IKZ as IKZ_NS, base_iri, turtle_prefixes
 from graph.core.project import Project
 from graph.core.text import NormalizedText, fold, normalize, slug, turtle_string
 from graph.extraction.context import ProjectContext
@@ -432,18 +432,7 @@ class _Rows:
             f"# Imported from {source} ({kind}) by `ikz import` on {_dt.date.today().isoformat()}: {len(self.blocks)} row(s).",
             "# Re-importing the spreadsheet under the same name replaces this file; edit the spreadsheet, not this file.",
             "",
-            "@prefix ikz:    <https://w3id.org/ikz/ontology#> .",
-            "@prefix fk:     <https://w3id.org/ikz/concept/facility-kind/> .",
-            "@prefix sa:     <https://w3id.org/ikz/concept/service-area/> .",
-            "@prefix status: <https://w3id.org/ikz/concept/status/> .",
-            "@prefix lf:     <https://w3id.org/ikz/concept/legal-form/> .",
-            "@prefix role:   <https://w3id.org/ikz/concept/role/> .",
-            "@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .",
-            "@prefix skos:   <http://www.w3.org/2004/02/skos/core#> .",
-            "@prefix org:    <http://www.w3.org/ns/org#> .",
-            "@prefix prov:   <http://www.w3.org/ns/prov#> .",
-            "@prefix schema: <https://schema.org/> .",
-            "@prefix oa:     <http://www.w3.org/ns/oa#> .",
+            *turtle_prefixes(["ikz", "fk", "sa", "status", "lf", "role", "xsd", "skos", "org", "prov", "schema", "oa"]).split("\n"),
         ]
         lines = list(header)
         line_rows = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from graph.core.errors import SourceDataError
 from graph.core.i18n import msg
-from graph.core.namespaces import base_iri
+from graph.core.namespaces import base_iri, turtle_prefixes
 from graph.core.project import Project
 from graph.core.text import slug, turtle_string
 from graph.extraction.context import ProjectContext
@@ -173,10 +173,9 @@ def add_source(project: Project, file: str | Path, *, title: str, title_en: str 
         f"# Statements drawn from it go below: `ikz extract data/{text_rel.as_posix()}` drafts candidates into",
         f"# build/drafts/{name}.ttl; after review `ikz accept build/drafts/{name}.ttl` appends them here.",
         "",
-        "@prefix ikz:    <https://w3id.org/ikz/ontology#> .",
+        turtle_prefixes(["ikz"]),
         "@prefix doc:    <doc/> .",
-        "@prefix xsd:    <http://www.w3.org/2001/XMLSchema#> .",
-        "@prefix dct:    <http://purl.org/dc/terms/> .",
+        turtle_prefixes(["xsd", "dct"]),
         "@prefix lang:   <http://publications.europa.eu/resource/authority/language/> .",
         "",
         f"doc:{name} a ikz:SourceDocument ;",
