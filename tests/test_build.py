@@ -11,6 +11,7 @@ import pytest
 
 from graph import SourceDataError, ValidationError, build
 from graph.builder.build import DataCheckError
+from graph.core.i18n import use
 from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
 from graph.builder.quotes import NormalizedText
 
@@ -116,46 +117,51 @@ BREAKAGES = {
     "malformed-turtle": (
         "data/en-kreis/cooperations.ttl", "ikz:status status:bestehend ;\n    ikz:legalForm lf:Unbekannt ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-nordkreis",
         "ikz:status status:bestehend\n    ikz:legalForm lf:Unbekannt ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-nordkreis",
-        SourceDataError, ["data/en-kreis/cooperations.ttl:", "Turtle syntax error", "fix:"],
+        SourceDataError, ["data/en-kreis/cooperations.ttl:", "Turtle-Syntaxfehler", "Behebung:"], ["Turtle syntax error", "fix:"],
     ),
     "unknown-municipality-key": (
         "data/en-kreis/cooperations.ttl", "org:member m:05954016 ; org:role role:Nutzer", "org:member m:05954099 ; org:role role:Nutzer",
-        SourceDataError, ["data/en-kreis/cooperations.ttl:", "unknown municipality key '05954099'", "fix:"],
+        SourceDataError, ["data/en-kreis/cooperations.ttl:", "Unbekannter Gemeindeschlüssel '05954099'", "Behebung:"],
+        ["Unknown municipality key '05954099'", "fix:"],
     ),
     "quote-not-in-source": (
         "data/en-kreis/quotes.ttl", "durch die Kommunen Hattingen, Wetter, Herdecke", "durch die Städte Hattingen, Wetter, Herdecke",
-        SourceDataError, ["data/en-kreis/quotes.ttl:", "does not occur verbatim", "closest passage"],
+        SourceDataError, ["data/en-kreis/quotes.ttl:", "steht nicht wörtlich in", "am nächsten kommt dort"],
+        ["does not occur verbatim", "closest passage"],
     ),
     "missing-source-file": (
         "data/sources.ttl", 'ikz:textFile "sources/2016-votum-jugendamtsleitungen-en-kreis.txt"', 'ikz:textFile "sources/votum-2016.txt"',
-        SourceDataError, ["data/sources.ttl:", "is missing", "sources/votum-2016.txt"],
+        SourceDataError, ["data/sources.ttl:", "fehlt", "sources/votum-2016.txt"], ["is missing"],
     ),
     "unknown-vocabulary-term": (
         "data/en-kreis/cooperations.ttl", "ikz:facility f:jugendschutzstelle-nordkreis", "ikz:facilty f:jugendschutzstelle-nordkreis",
-        SourceDataError, ["data/en-kreis/cooperations.ttl:", "unknown vocabulary term", "did you mean <https://w3id.org/ikz/ontology#facility>"],
+        SourceDataError, ["data/en-kreis/cooperations.ttl:", "Unbekannter Begriff", "Meinten Sie <https://w3id.org/ikz/ontology#facility>"],
+        ["Unknown vocabulary term", "Did you mean <https://w3id.org/ikz/ontology#facility>"],
     ),
     "dangling-reference": (
         "data/en-kreis/cooperations.ttl", "ikz:facility f:jugendschutzstelle-nordkreis ;", "ikz:facility f:jugendschutzstelle-nord ;",
-        SourceDataError, ["data/en-kreis/cooperations.ttl:", "described nowhere", "did you mean"],
+        SourceDataError, ["data/en-kreis/cooperations.ttl:", "nirgends beschrieben", "Meinten Sie"], ["described nowhere", "Did you mean"],
     ),
     "blank-node": (
         "data/en-kreis/cooperations.ttl", "ikz:unknown ikz:operatedBy , schema:address ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-nordkreis",
         "ikz:unknown ikz:operatedBy , schema:address ; schema:location [ schema:name \"x\" ] ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-nordkreis",
-        SourceDataError, ["data/en-kreis/cooperations.ttl:", "blank node"],
+        SourceDataError, ["data/en-kreis/cooperations.ttl:", "Leerer Knoten"], ["Blank node"],
     ),
     "ags-lost-leading-zero": (
         "data/reference/en-kreis-municipalities.csv", ",05954004,", ",5954004,",
-        SourceDataError, ["data/reference/en-kreis-municipalities.csv:2", "leading zero"],
+        SourceDataError, ["data/reference/en-kreis-municipalities.csv:2", "führende Null"], ["leading zero"],
     ),
     "shape-violation": (
         "data/en-kreis/cooperations.ttl", "    ikz:status status:bestehend ;\n    ikz:legalForm lf:Unbekannt ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-nordkreis",
         "    ikz:legalForm lf:Unbekannt ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-nordkreis",
-        ValidationError, ["data/en-kreis/cooperations.ttl:", "S02-cooperation-status"],
+        ValidationError, ["data/en-kreis/cooperations.ttl:", "S02-cooperation-status", "entspricht nicht den Shapes", "Knoten:"],
+        ["does not conform to the shapes", "node:"],
     ),
     "data-check": (
         "data/en-kreis/cooperations.ttl", "ikz:actingThrough ja:05954008 ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-suedkreis",
         "ikz:actingThrough ja:05954012 ;\n    prov:wasDerivedFrom doc:votum-2016 ; ikz:quote q:jugendschutzstelle-suedkreis",
-        DataCheckError, ["acting-through-incompetent-office-violation.rq", "data/en-kreis/cooperations.ttl:"],
+        DataCheckError, ["acting-through-incompetent-office-violation.rq", "data/en-kreis/cooperations.ttl:", "Datenprüfung"],
+        ["data check"],
     ),
 }
 
@@ -165,13 +171,18 @@ def test_bad_input_is_reported_and_previous_output_kept(project_copy, tmp_path, 
     out = tmp_path / "out" / "graph"
     build(project_copy, out)
     before = digests(out)
-    file, old, new, error, fragments = BREAKAGES[case]
+    file, old, new, error, german, english = BREAKAGES[case]
     _replace(project_copy.root / file, old, new)
     with pytest.raises(error) as raised:
         build(project_copy, out)
-    message = str(raised.value)
-    for fragment in fragments:
+    message = str(raised.value)  # German by default
+    for fragment in german:
         assert fragment in message, f"{fragment!r} not in:\n{message}"
+    with use("en"):
+        message = str(raised.value)
+    for fragment in english:
+        assert fragment in message, f"{fragment!r} not in:\n{message}"
+    assert raised.value.format("de") != raised.value.format("en")
     assert digests(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["graph"]  # no temporary leftovers
 
@@ -215,7 +226,8 @@ def test_national_layer_adds_germany_and_keeps_the_district_data(project, built,
 def test_unknown_layer_is_refused(project, tmp_path):
     with pytest.raises(SourceDataError) as raised:
         build(project, tmp_path / "x", layers=("global",))
-    assert "unknown data layer 'global'" in str(raised.value)
+    assert "Unbekannte Datenebene 'global'" in str(raised.value)
+    assert "Unknown data layer 'global'" in raised.value.format("en")
 
 
 def test_large_build_is_deterministic_too(project, tmp_path):

@@ -17,6 +17,7 @@ from graph import build
 from graph.builder.build import DataCheckError
 from graph.cli.ingest import COMMANDS, accept, add_source, extract, import_
 from graph.core.errors import QuoteError, SourceDataError, ValidationError
+from graph.core.i18n import use
 from graph.ingest.workflow import ImportTableError, ReviewError, accept_draft, add_source as register, import_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,27 +109,29 @@ def test_add_source_records_a_month_as_a_range_never_as_a_day(ingest_project):
     assert "05962004," in (ingest_project.data_dir / "reference" / "added-municipalities.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"title": "x", "date": "31.02.2019"}, "no calendar date"),
-    ({"title": "x", "authors": ["Neustadt"]}, "ambiguous"),
-    ({"title": "x", "authors": ["Wettr"]}, "did you mean"),
-    ({"title": "x", "language": "klingonisch"}, "unknown language"),
-    ({"title": " "}, "needs a title"),
+@pytest.mark.parametrize("options, german, english", [
+    ({"title": "x", "date": "31.02.2019"}, "kein Kalenderdatum", "no calendar date"),
+    ({"title": "x", "authors": ["Neustadt"]}, "mehrdeutig", "ambiguous"),
+    ({"title": "x", "authors": ["Wettr"]}, "Meinten Sie 'Wetter'", "Did you mean 'Wetter'"),
+    ({"title": "x", "language": "klingonisch"}, "Unbekannte Sprache", "Unknown language"),
+    ({"title": " "}, "braucht einen Titel", "needs a title"),
 ])
-def test_add_source_refuses_bad_metadata_and_writes_nothing(ingest_project, options, message):
+def test_add_source_refuses_bad_metadata_and_writes_nothing(ingest_project, options, german, english):
     before = digest(ingest_project.data_dir)
-    with pytest.raises(SourceDataError, match=message):
+    with pytest.raises(SourceDataError, match=german) as raised:
         register(ingest_project, UNNA, **options)
+    assert english in raised.value.format("en")
     assert digest(ingest_project.data_dir) == before
 
 
 def test_add_source_refuses_a_text_registered_already(unna):
     before = digest(unna.data_dir)
-    with pytest.raises(SourceDataError, match="already registered"):
+    with pytest.raises(SourceDataError, match="bereits als <doc/2019-protokoll-ag-jugendhilfe-kreis-unna> registriert"):
         register(unna, UNNA, title="again", name="anders")
     letter = unna.data_dir / "sources" / "2016-votum-jugendamtsleitungen-en-kreis.txt"
-    with pytest.raises(SourceDataError, match="already registered as <doc/votum-2016>"):
+    with pytest.raises(SourceDataError) as raised:
         register(unna, letter, title="again")
+    assert "already registered as <doc/votum-2016>" in raised.value.format("en")
     assert digest(unna.data_dir) == before
 
 
@@ -149,7 +152,8 @@ def test_walkthrough_new_letter_to_reviewed_graph_data(ingest_project, tmp_path)
     before = digest(ingest_project.data_dir)
     refused = run(accept, ingest_project, draft)
     assert refused.exit_code == 2
-    assert re.search(r"drafts/2019-protokoll-ag-jugendhilfe-kreis-unna\.ttl:\d+: <cooperation/[^>]+> is \"unreviewed\"", refused.output)
+    assert re.search(r"drafts/2019-protokoll-ag-jugendhilfe-kreis-unna\.ttl:\d+: <cooperation/[^>]+> ist \"unreviewed\", nicht geprüft",
+                     refused.output)
     assert digest(ingest_project.data_dir) == before
 
     accepted = run(accept, ingest_project, reviewed(draft))
@@ -195,7 +199,7 @@ CORRUPTIONS = {
                                  .replace('oa:start "', 'oa:xstart "', 0), QuoteError, "does not occur verbatim"),
     "status deleted (shape S02)": (lambda t: t.replace("    ikz:status status:bestehend ;\n", "", 1), ValidationError, "S02"),
     "unknown vocabulary term": (lambda t: t.replace("ikz:legalForm lf:Unbekannt", "ikz:legalform lf:Unbekannt", 1), SourceDataError,
-                                "unknown vocabulary term"),
+                                "Unknown vocabulary term"),
     "candidate without its quote": (lambda t: re.sub(r"(c:2019[^\n]*a ikz:SharedFacilityUse ;(?:\n[^\n]*){6}\n    prov:wasDerivedFrom doc:[^ ]+) ; ikz:quote [^.]+\.",
                                                      r"\1 .", t, count=1), ReviewError, "has no ikz:quote"),
     "quote left over from a deleted candidate": (lambda t: _drop_block(t, "# --- Kooperation 1:"), ReviewError, "no candidate uses"),
@@ -214,9 +218,12 @@ def test_accept_refuses_an_invalid_draft_and_changes_nothing(unna, draft, corrup
     assert broken != original, "the corruption did not apply"
     draft.write_text(broken, encoding="utf-8")
     before = digest(unna.data_dir)
-    with pytest.raises(error, match=message) as raised:
+    with pytest.raises(error) as raised:
         accept_draft(unna, draft)
     assert digest(unna.data_dir) == before
+    with use("en"):  # English on request, German by default
+        assert re.search(message, str(raised.value)), str(raised.value)
+    assert raised.value.format("de") != raised.value.format("en"), f"not German under the default language: {raised.value}"
     if error is not ValidationError:
         assert "unna.ttl" in str(raised.value) or "data/_review" not in str(raised.value)
     else:  # SHACL findings point into the draft, not into the temporary copy
@@ -226,7 +233,7 @@ def test_accept_refuses_an_invalid_draft_and_changes_nothing(unna, draft, corrup
 def test_accepting_the_same_draft_twice_is_refused(unna, draft):
     accept_draft(unna, draft)
     before = digest(unna.data_dir)
-    with pytest.raises(ReviewError, match="was accepted before"):
+    with pytest.raises(ReviewError, match="wurde bereits angenommen"):
         accept_draft(unna, draft)
     assert digest(unna.data_dir) == before
 
@@ -239,7 +246,7 @@ def test_accept_needs_the_ontology_term(project_copy, tmp_path):
     before = digest(project_copy.data_dir)
     if re.search(r"^ikz:reviewStatus\s", (project_copy.ontology_dir / "ikz.ttl").read_text(encoding="utf-8"), re.M):
         pytest.skip("the ontology declares ikz:reviewStatus already")
-    with pytest.raises(SourceDataError, match="does not declare ikz:reviewStatus"):
+    with pytest.raises(SourceDataError, match="deklariert ikz:reviewStatus nicht"):
         accept_draft(project_copy, reviewed(path))
     assert digest(project_copy.data_dir) == before
 
@@ -298,14 +305,19 @@ def test_import_bad_template_names_row_and_column_and_imports_nothing(ingest_pro
         import_table(ingest_project, FIXTURES / "kooperationen-mit-fehlern.csv", "cooperations")
     problems = raised.value.problems
     assert [p.split(":")[0] for p in problems] == [
-        "row 2, column 'Kommunen'", "row 3, column 'Aufgabengebiet'", "row 3, column 'Status'", "row 4, column 'Kommunen'",
-        "row 4, column 'Rechtsform'", "row 5, column 'Quelle'", "row 6, column 'Zitat'"]
-    assert "did you mean 'Wetter'" in problems[0]
+        "Zeile 2, Spalte 'Kommunen'", "Zeile 3, Spalte 'Aufgabengebiet'", "Zeile 3, Spalte 'Status'", "Zeile 4, Spalte 'Kommunen'",
+        "Zeile 4, Spalte 'Rechtsform'", "Zeile 5, Spalte 'Quelle'", "Zeile 6, Spalte 'Zitat'"]
+    assert "meinten Sie 'Wetter'?" in problems[0]
+    assert "erwartet: bestehend, vorgeschlagen, geplant oder beendet" in problems[2]
+    assert "steht nicht wörtlich in" in problems[6]
+    with use("en"):
+        problems = raised.value.problems
+    assert problems[0].startswith("row 2, column 'Kommunen'") and "did you mean 'Wetter'" in problems[0]
     assert "expected: bestehend, vorgeschlagen, geplant or beendet" in problems[2]
     assert "does not occur verbatim" in problems[6]
     assert digest(ingest_project.data_dir) == before
     result = run(import_, ingest_project, FIXTURES / "kooperationen-mit-fehlern.csv", "--kind", "cooperations")
-    assert result.exit_code == 2 and "7 error(s); nothing was imported" in result.output
+    assert result.exit_code == 2 and "7 Fehler; es wurde nichts importiert" in result.output
     assert digest(ingest_project.data_dir) == before
 
 
@@ -315,8 +327,10 @@ def test_import_header_errors(ingest_project, tmp_path):
     with pytest.raises(ImportTableError) as raised:
         import_table(ingest_project, sheet, "cooperations")
     text = "\n".join(raised.value.problems)
-    assert "column 'Komunen': unknown column (did you mean 'Kommunen'?)" in text
-    assert "column 'Zitat': missing" in text and "column 'Aufgabengebiet': missing" in text
+    assert "Spalte 'Komunen': unbekannte Spalte (meinten Sie 'Kommunen'?)" in text
+    assert "Spalte 'Zitat': fehlt" in text and "Spalte 'Aufgabengebiet': fehlt" in text
+    with use("en"):
+        assert "column 'Komunen': unknown column (did you mean 'Kommunen'?)" in "\n".join(raised.value.problems)
 
 
 def test_import_xlsx(unna, tmp_path):

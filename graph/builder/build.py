@@ -22,18 +22,22 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import __version__
+from graph.builder.quotes import check_quotes
+from graph.builder.shacl import Report, load_shapes, validate_graph
+from graph.builder.shacl_sparql import validate_store
 from graph.core.errors import SourceDataError, ValidationError
-from graph.rdf.parse import SourceFile, located, parse_turtle
+from graph.core.i18n import Message, current, msg, t
+from graph.core.namespaces import OWL, RDF, SHAPES, data_prefixes
 from graph.core.namespaces import base_iri as resolve_base
 from graph.core.project import OPTIONAL_LAYERS, Project, find_project
-from graph.builder.quotes import check_quotes
-from graph.rdf.terms import to_rdflib_graph
+from graph.rdf.parse import SourceFile, located, parse_turtle
 from graph.rdf.registers import load_register
-from graph.builder.shacl_sparql import validate_store
+from graph.rdf.terms import to_rdflib_graph
 from graph.sparql.gate import bind_values
-from graph.builder.shacl import Report, load_shapes, validate_graph
+from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
+from graph.sparql.questions import load_library
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF.type)
 OUTPUT_FILES = ("ikz.ttl", "ikz.nt", "ikz.jsonld", "summary.json")
 
 
@@ -126,43 +130,44 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     say = progress or (lambda message: None)
     unknown = [layer for layer in layers if layer not in OPTIONAL_LAYERS]
     if unknown:
-        raise SourceDataError(f"unknown data layer {unknown[0]!r}", fix=f"use one of: {', '.join(OPTIONAL_LAYERS)}")
+        raise SourceDataError(msg("build.layer.unknown", layer=unknown[0]),
+                              fix=msg("build.layer.unknown-fix", layers=", ".join(OPTIONAL_LAYERS)))
     store = ox.Store()
     loaded = LoadedGraph(project, base, store)
     declared: set[str] = set()
-    say("ontology")
+    say(msg("build.step.ontology"))
     for path in project.ontology_files():
         triples, source = parse_turtle(path, base, project.relative(path))
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        declared |= {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+        store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+        declared |= {x.subject.value for x in triples if isinstance(x.subject, ox.NamedNode)}
         loaded.sources.append(source)
         loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
-    for name, namespace in _data_prefixes(base).items():
+    for name, namespace in data_prefixes(base).items():
         loaded.prefixes.setdefault(name, namespace)
-    loaded.prefixes.setdefault("ikzsh", "https://w3id.org/ikz/shapes#")
+    loaded.prefixes.setdefault("ikzsh", str(SHAPES))
     registers = []
     for path in project.register_files(layers):
-        say(f"register {project.relative(path)}")
+        say(msg("build.step.register", path=project.relative(path)))
         with located(project.relative(path)):
             register = load_register(path, base, project.relative(path))
         registers.append(register)
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in register.triples)
+        store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in register.triples)
         for ags, line in register.lines.items():
             loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
     registered = {ags for r in registers for ags in r.municipalities}
     extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
     for path in project.data_files(layers) + extra_files:
         display = project.relative(path)
-        say(f"data {display}")
+        say(msg("build.step.data", path=display))
         if path.stat().st_size <= SMALL_FILE:
             triples, source = parse_turtle(path, base, display)
             _check_municipality_keys(triples, registered, base, source)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
             loaded.sources.append(source)
         else:
             _bulk_load(store, path, base, display)
             loaded.big_files.append(path)
-    say("checks")
+    say(msg("build.step.checks"))
     _check_blank_nodes(loaded)
     with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
         vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
@@ -170,10 +175,10 @@ def load_project(project: Project | None = None, base: str | None = None, layers
                                         loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
         _check_vocabulary(loaded, declared, vocabulary.result())
         _check_references(loaded, dangling.result())
-    say("quotes")
+    say(msg("build.step.quotes"))
     rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
     positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in positions)
+    store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in positions)
     return loaded
 
 
@@ -189,12 +194,6 @@ def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
         store.bulk_load(path=str(path), format=fmt, base_iri=base)
 
 
-def _data_prefixes(base: str) -> dict[str, str]:
-    from graph.core.namespaces import data_prefixes
-
-    return data_prefixes(base)
-
-
 def _check_blank_nodes(loaded: LoadedGraph) -> None:
     """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones."""
     if loaded.big_files and bool(loaded.select("blank-nodes")):
@@ -202,8 +201,8 @@ def _check_blank_nodes(loaded: LoadedGraph) -> None:
             with open(path, "rb") as handle:
                 for number, line in enumerate(handle, start=1):
                     if b"_:" in line or re.search(rb"\[\s*[^\]]*\]", line.split(b'"')[0]):
-                        raise SourceDataError("blank node in a data file", where=f"{loaded.project.relative(path)}:{number}",
-                                              fix="give the node an IRI so it can be cited and builds stay byte-identical")
+                        raise SourceDataError(msg("rdf.turtle.blank-node"), where=f"{loaded.project.relative(path)}:{number}",
+                                              fix=msg("rdf.turtle.blank-node-fix"))
 
 
 def _check_vocabulary(loaded: LoadedGraph, declared: set[str], used: list[str]) -> None:
@@ -212,24 +211,24 @@ def _check_vocabulary(loaded: LoadedGraph, declared: set[str], used: list[str]) 
         if term not in declared:
             guess = difflib.get_close_matches(term, sorted(declared), n=1, cutoff=0.8)
             raise SourceDataError(
-                f"unknown vocabulary term <{term}>: it is not declared in ontology/",
+                msg("build.vocabulary.unknown", term=term),
                 where=loaded.where(term),
-                fix=(f"did you mean <{guess[0]}>?" if guess else "use a term of ontology/ikz.ttl or ontology/concepts.ttl, or declare the new term there"),
+                fix=msg("build.did-you-mean", guess=guess[0]) if guess else msg("build.vocabulary.unknown-fix"),
             )
 
 
 def _check_municipality_keys(triples: list, registered: set[str], base: str, source: SourceFile) -> None:
     """Municipality IRIs in a data file must be keyed by an AGS of a register."""
     prefix = base + "municipality/"
-    for t in triples:
-        for term in (t.subject, t.object):
+    for triple in triples:
+        for term in (triple.subject, triple.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(prefix):
                 key = term.value[len(prefix):].split("/", 1)[0]
                 if key not in registered:
                     raise SourceDataError(
-                        f"unknown municipality key {key!r}: no municipality with this AGS in data/reference/",
+                        msg("build.municipality.unknown", ags=key),
                         where=source.where(term.value),
-                        fix="check the 8-digit AGS (e.g. 05954004 for Breckerfeld) or add the municipality to a register in data/reference/",
+                        fix=msg("build.municipality.unknown-fix"),
                     )
 
 
@@ -239,14 +238,15 @@ def _check_references(loaded: LoadedGraph, dangling: list[tuple[str, str]]) -> N
         local = node[len(loaded.base):]
         where = _first_known(loaded.where(node), loaded.where(subject))
         if node.startswith(loaded.base + "municipality/"):
-            raise SourceDataError(f"unknown municipality key {local.split('/')[1]!r}: no municipality with this AGS in data/reference/",
-                                  where=where, fix="check the 8-digit AGS or add the municipality to a register")
+            raise SourceDataError(msg("build.municipality.unknown", ags=local.split("/")[1]),
+                                  where=where, fix=msg("build.municipality.unknown-fix"))
         siblings = [x["subject"].value for x in loaded.select("siblings", {"stem": ox_literal(node.rsplit("/", 1)[0] + "/")})]
         guess = difflib.get_close_matches(node, siblings, n=1, cutoff=0.85)
         raise SourceDataError(
-            f"<{local}> is referred to but described nowhere (no triple has it as subject)",
+            msg("build.reference.dangling", node=local),
             where=where,
-            fix=(f"did you mean <{guess[0][len(loaded.base):]}>?" if guess else f"describe <{local}> in a data file or correct the reference"),
+            fix=(msg("build.did-you-mean", guess=guess[0][len(loaded.base):]) if guess
+                 else msg("build.reference.dangling-fix", node=local)),
         )
 
 
@@ -267,8 +267,31 @@ def validate_project(loaded: LoadedGraph, validator: str = "sparql") -> Report:
     if validator == "pyshacl":
         return validate_graph(loaded.rdflib_graph(), shapes, where=loaded.where)
     if validator != "sparql":
-        raise SourceDataError(f"unknown validator {validator!r}", fix="use sparql or pyshacl")
+        raise SourceDataError(msg("build.validator.unknown", validator=validator), fix=msg("build.validator.unknown-fix"))
     return validate_store(loaded.store, shapes, loaded.prefixes, where=loaded.where)
+
+
+class ShapesReportMessage(Message):
+    """"The graph does not conform to the shapes", with the report, in the language in force."""
+
+    def __init__(self, report: Report, key: str = "build.shapes.failed"):  # noqa: D107
+        self.key, self.values, self.report = key, {}, report
+
+    def render(self, lang: str | None = None) -> str:
+        return t(self.key, lang, count=len(self.report.results)) + "\n" + self.report.format(lang)
+
+
+class ChecksMessage(Message):
+    """"N data checks found problems", with their rows, in the language in force."""
+
+    def __init__(self, loaded: LoadedGraph, failures: list, key: str = "build.check.failed", edit=None):  # noqa: D107
+        self.key, self.values = key, {}
+        edit = edit or (lambda text: text)
+        self.text = {lang: edit(violations_text(loaded, failures, lang)) for lang in ("de", "en")}
+        self.count = len(failures)
+
+    def render(self, lang: str | None = None) -> str:
+        return t(self.key, lang, count=self.count) + "\n" + self.text[lang if lang in self.text else current()]
 
 
 class DataCheckError(ValidationError):
@@ -283,9 +306,6 @@ def violation_checks(project: Project) -> list[str]:
 def check_violations(loaded: LoadedGraph) -> list:
     """Run every ``queries/*-violation.rq`` on the loaded graph; return ``(question, result)``
     for each check that found something (an empty list means all checks pass)."""
-    from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
-    from graph.sparql.questions import load_library
-
     gq = GraphQuery(loaded.project, OxigraphEngine(loaded.store, project_prefixes(loaded.project, loaded.base)), loaded.base)
     failures = []
     for question in load_library(loaded.project).values():
@@ -296,10 +316,13 @@ def check_violations(loaded: LoadedGraph) -> list:
     return failures
 
 
-def _violations_message(loaded: LoadedGraph, failures: list) -> str:
+def violations_text(loaded: LoadedGraph, failures: list, lang: str | None = None) -> str:
+    """The findings of the data checks (``check_violations``) as text: per check its file,
+    title and row count, then up to ten rows, each located at file:line."""
     lines = []
     for question, result in failures:
-        lines.append(f"{loaded.project.relative(question.path)}: {question.title_in('en')} ({len(result.rows)} row(s))")
+        lines.append(t("build.check.found", lang, path=loaded.project.relative(question.path),
+                       title=question.title_in(lang or "de"), rows=len(result.rows)))
         for row in result.rows[:10]:
             first = next((v for v in row.values() if v is not None and str(v).startswith(loaded.base)), None)
             at = f"{loaded.where(str(first))}: " if first is not None else ""
@@ -317,7 +340,7 @@ def summarize(loaded: LoadedGraph) -> dict:
         "base_iri": loaded.base,
         "triples": len(loaded.store),
         "classes": {_short(c, loaded.prefixes): n for c, n in sorted(classes.items())
-                    if not c.startswith("http://www.w3.org/2002/07/owl#")},
+                    if not c.startswith(str(OWL))},
         "sources": sources,
     }
 
@@ -384,26 +407,19 @@ def build(
         project = find_project(project)
     say = progress or (lambda message: None)
     loaded = load_project(project, base, layers, extra_data, progress=say)
-    say("validation and data checks")
+    say(msg("build.step.validation"))
     with ThreadPoolExecutor(1) as pool:
         data_checks = pool.submit(check_violations, loaded)
         report = validate_project(loaded, validator)
         failures = data_checks.result()
     if not report.conforms:
-        raise ValidationError(
-            f"the graph does not conform to the shapes ({len(report.results)} result(s)):\n" + report.format("en"),
-            report=report,
-            fix="correct the data at the places named above; `ikz validate` shows the report in German",
-        )
+        raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
     if failures:
-        raise DataCheckError(
-            f"{len(failures)} data check(s) in queries/*-violation.rq found problems:\n" + _violations_message(loaded, failures),
-            fix="correct the data; each check's header says what it looks for",
-        )
+        raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
     summary = summarize(loaded)
     summary["data_checks_passed"] = violation_checks(project)
     output = Path(output) if output else project.default_output
-    say("writing")
+    say(msg("build.step.writing"))
     with _atomic_directory(output) as staging:
         summary["files"] = serialize(loaded, staging)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,81 +7,19 @@ differently in different copies). It must occur exactly once, so that its place 
 
 from __future__ import annotations
 
-import bisect
-import difflib
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.core.errors import QuoteError, SourceDataError
+from graph.core.i18n import msg
+from graph.core.namespaces import IKZ, OA, RDF, XSD
+from graph.core.text import NormalizedText, Position, normalize
 from graph.rdf.parse import read_text
-from graph.core.namespaces import IKZ, OA
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_WS = re.compile(r"\s+")
+__all__ = ["NormalizedText", "Position", "check_quotes", "normalize"]
 
-
-@dataclass(frozen=True)
-class Position:
-    """Where a quote stands: character offsets (code points, as Web Annotation counts) and line."""
-
-    start: int
-    end: int
-    line: int
-
-
-class NormalizedText:
-    """A text with whitespace runs collapsed, mapping positions back to the original."""
-
-    def __init__(self, text: str):
-        self.text = text
-        pieces: list[str] = []
-        self._normal_at: list[int] = []  # breakpoints: normalized offset ...
-        self._original_at: list[int] = []  # ... and the original offset it stands for
-        normal = last = 0
-        for match in _WS.finditer(text):
-            pieces.append(text[last:match.start()])
-            normal += match.start() - last
-            last = match.end()
-            pieces.append(" ")
-            if match.group() != " ":  # a run that shrinks (or a newline/tab): a breakpoint
-                self._normal_at += [normal, normal + 1]
-                self._original_at += [match.start(), match.end()]
-            normal += 1
-        pieces.append(text[last:])
-        self.normal = "".join(pieces)
-
-    def _original(self, offset: int) -> int:
-        i = bisect.bisect_right(self._normal_at, offset) - 1
-        return offset if i < 0 else self._original_at[i] + (offset - self._normal_at[i])
-
-    def find_all(self, quote: str) -> list[Position]:
-        needle = normalize(quote)
-        found, start = [], self.normal.find(needle)
-        while needle and start != -1:
-            first = self._original(start)
-            last = self._original(start + len(needle) - 1) + 1
-            found.append(Position(first, last, self.text.count("\n", 0, first) + 1))
-            start = self.normal.find(needle, start + 1)
-        return found
-
-    def nearest(self, quote: str) -> str | None:
-        """The sentence or line of the text closest to ``quote`` (for error messages)."""
-        candidates = [normalize(s) for s in re.split(r"(?<=[.:!?])\s+|\n", self.text) if s.strip()]
-        match = difflib.get_close_matches(normalize(quote), candidates, n=1, cutoff=0.5)
-        return match[0] if match else None
-
-
-def normalize(text: str) -> str:
-    """Collapse whitespace runs to one space and strip the ends.
-
-    >>> normalize("Fachbereich\\n  Soziales ")
-    'Fachbereich Soziales'
-    """
-    return _WS.sub(" ", text).strip()
+RDF_TYPE = ox.NamedNode(RDF.type)
 
 
 def check_quotes(rows, data_dirs, where) -> list:
@@ -94,8 +32,8 @@ def check_quotes(rows, data_dirs, where) -> list:
     roots = [Path(data_dirs)] if isinstance(data_dirs, (str, Path)) else [Path(d) for d in data_dirs]
     texts: dict = {}
     added: list = []
-    integer = ox.NamedNode(_XSD + "integer")
-    non_negative = ox.NamedNode(_XSD + "nonNegativeInteger")
+    integer = ox.NamedNode(XSD.integer)
+    non_negative = ox.NamedNode(XSD.nonNegativeInteger)
     for quote, exact, document, text_file in rows:
         if text_file is None:
             continue
@@ -104,9 +42,9 @@ def check_quotes(rows, data_dirs, where) -> list:
             path = next((root / name for root in roots if (root / name).is_file()), roots[0] / name)
             if not path.is_file():
                 raise SourceDataError(
-                    f"source text {name!r} of <{document.value}> is missing",
+                    msg("build.quote.text-missing", name=name, document=document.value),
                     where=where(document.value),
-                    fix=f"put the document's text at data/{name} or correct ikz:textFile",
+                    fix=msg("build.quote.text-missing-fix", name=name),
                 )
             texts[document] = (NormalizedText(read_text(path, f"data/{name}")), f"data/{name}")
         text, doc_name = texts[document]
@@ -114,17 +52,17 @@ def check_quotes(rows, data_dirs, where) -> list:
         if len(found) != 1:
             if not found:
                 nearest = text.nearest(exact.value)
-                hint = f"; the closest passage there is: {nearest!r}" if nearest else ""
                 raise QuoteError(
-                    f"quote <{quote.value}> does not occur verbatim in {doc_name}{hint}",
+                    msg("build.quote.not-found-nearest", quote=quote.value, document=doc_name, nearest=repr(nearest))
+                    if nearest else msg("build.quote.not-found", quote=quote.value, document=doc_name),
                     where=where(quote.value),
-                    fix="copy the sentence exactly from the source text (spelling, punctuation, quotes)",
+                    fix=msg("build.quote.not-found-fix"),
                 )
             raise QuoteError(
-                f"quote <{quote.value}> occurs {len(found)} times in {doc_name} "
-                f"(lines {', '.join(str(p.line) for p in found)})",
+                msg("build.quote.repeated", quote=quote.value, count=len(found), document=doc_name,
+                    lines=", ".join(str(p.line) for p in found)),
                 where=where(quote.value),
-                fix="quote more of the sentence so that it occurs only once",
+                fix=msg("build.quote.repeated-fix"),
             )
         position = found[0]
         added += [

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 
-from graph.rdf.parse import read_text
+from graph.core.i18n import current, t
+from graph.core.namespaces import SH, SHAPES
+from graph.rdf.textfile import read_text
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SHAPES_NS = "https://w3id.org/ikz/shapes#"
+SHAPES_NS = str(SHAPES)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,9 @@ class Result:
     severity: str = "Violation"
     where: str | None = None
 
-    def message(self, lang: str = "de") -> str:
+    def message(self, lang: str | None = None) -> str:
+        """The shape's ``sh:message`` in ``lang`` (default: the language in force), else English."""
+        lang = lang or current()
         return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
 
 
@@ -44,19 +47,20 @@ class Report:
     def shape_ids(self) -> set[str]:
         return {r.shape for r in self.results}
 
-    def format(self, lang: str = "de") -> str:
-        """The report as text, one block per result, in ``lang`` (de or en)."""
+    def format(self, lang: str | None = None) -> str:
+        """The report as text, one block per result, in ``lang`` (default: the language in force).
+        The frame comes from the catalogue, the messages from the shapes' ``sh:message``."""
+        lang = lang or current()
         if not self.results:
-            return "Keine Verstöße: der Graph entspricht den Shapes." if lang == "de" else "No violations: the graph conforms to the shapes."
-        head = (f"{len(self.results)} Verstoß/Verstöße gegen die Shapes:" if lang == "de"
-                else f"{len(self.results)} violation(s) of the shapes:")
-        blocks = [head]
+            return t("build.report.conforms", lang)
+        blocks = [t("build.report.head-one" if len(self.results) == 1 else "build.report.head", lang,
+                    count=len(self.results))]
         for r in self.results:
-            lines = [f"{r.where or '?'}: [{r.shape}] {r.message(lang)}", f"    {'Knoten' if lang == 'de' else 'node'}: <{r.focus}>"]
+            lines = [f"{r.where or '?'}: [{r.shape}] {r.message(lang)}", f"    {t('build.report.node', lang)}: <{r.focus}>"]
             if r.path:
-                lines.append(f"    {'Eigenschaft' if lang == 'de' else 'property'}: {r.path}")
+                lines.append(f"    {t('build.report.property', lang)}: {r.path}")
             if r.value:
-                lines.append(f"    {'Wert' if lang == 'de' else 'value'}: {r.value}")
+                lines.append(f"    {t('build.report.value', lang)}: {r.value}")
             blocks.append("\n".join(lines))
         return "\n".join(blocks)
 

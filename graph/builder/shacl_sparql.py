@@ -17,15 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from graph.core.errors import IKZError
 from graph.builder.shacl import SHAPES_NS, Report, Result
+from graph.core.errors import IKZError
+from graph.core.i18n import msg
+from graph.core.namespaces import SH
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 TEMPLATES = Path(__file__).parent / "shacl"
-RDFS_PREFIX = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
 #: Shape terms the compiler understands; anything else in a shape is refused.
 KNOWN = {SH.targetClass, SH.targetSubjectsOf, SH.path, SH.property, SH.message, SH.minCount, SH.maxCount,
          SH["class"], SH.datatype, SH.pattern, SH.minLength, SH.languageIn, SH.uniqueLang, SH.hasValue,
@@ -65,7 +66,7 @@ def _fill(name: str, **values: str) -> str:
     text = _template(name)
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
-    return RDFS_PREFIX + text
+    return _template("prefixes") + text
 
 
 def _shape_id(node) -> str:
@@ -117,9 +118,8 @@ class ShapesCompiler:
     def _check_known(self, node) -> None:
         for predicate in self.shapes.predicates(node, None):
             if predicate not in KNOWN:
-                raise UnsupportedShape(
-                    f"shape {_shape_id(node)} uses {predicate.n3()}, which the SPARQL validator does not implement",
-                    where="ontology/shapes.ttl", fix="validate with `--validator pyshacl`, or extend graph/shacl_sparql.py")
+                raise UnsupportedShape(msg("build.shacl.unsupported-term", shape=_shape_id(node), term=predicate.n3()),
+                                       where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-term-fix"))
 
     def _target(self, shape) -> str:
         parts = [f"{{ ?this a/rdfs:subClassOf* {c.n3()} }}" for c in sorted(self.shapes.objects(shape, SH.targetClass))]
@@ -133,8 +133,8 @@ class ShapesCompiler:
         inverse = self.shapes.value(path, SH.inversePath)
         if isinstance(inverse, URIRef):
             return "^" + inverse.n3(), "^" + inverse.n3(self.shapes.namespace_manager)
-        raise UnsupportedShape(f"shape {_shape_id(node)} has a path the SPARQL validator does not implement",
-                               where="ontology/shapes.ttl", fix="use an IRI or sh:inversePath")
+        raise UnsupportedShape(msg("build.shacl.unsupported-path", shape=_shape_id(node)),
+                               where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-path-fix"))
 
     def _property(self, node, target: str, shape_id: str, messages: dict) -> list[Check]:
         g = self.shapes
@@ -166,15 +166,15 @@ class ShapesCompiler:
         for negated in g.objects(node, SH["not"]):
             values = list(g.objects(negated, SH.hasValue))
             if len(values) != 1 or len(set(g.predicates(negated, None))) != 1:
-                raise UnsupportedShape(f"shape {shape_id}: only sh:not [ sh:hasValue X ] is implemented",
-                                       where="ontology/shapes.ttl")
+                raise UnsupportedShape(msg("build.shacl.only", shape=shape_id, feature="sh:not [ sh:hasValue X ]"),
+                                       where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-term-fix"))
             add("not-has-value", VALUE=values[0].n3())
         qualified = g.value(node, SH.qualifiedValueShape)
         if qualified is not None:
             languages = g.value(qualified, SH.languageIn)
             if languages is None or len(set(g.predicates(qualified, None))) != 1:
-                raise UnsupportedShape(f"shape {shape_id}: only qualified shapes of sh:languageIn are implemented",
-                                       where="ontology/shapes.ttl")
+                raise UnsupportedShape(msg("build.shacl.only", shape=shape_id, feature="sh:qualifiedValueShape [ sh:languageIn ... ]"),
+                                       where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-term-fix"))
             add("qualified-languages", N=Literal(int(g.value(node, SH.qualifiedMinCount) or 0)).n3(),
                 LANGS=", ".join(Literal(str(x).lower()).n3() for x in Collection(g, languages)))
         or_list = g.value(node, SH["or"])
@@ -183,8 +183,8 @@ class ShapesCompiler:
             for alternative in Collection(g, or_list):
                 datatype = g.value(alternative, SH.datatype)
                 if datatype is None or len(set(g.predicates(alternative, None))) != 1:
-                    raise UnsupportedShape(f"shape {shape_id}: on a property, only sh:or of datatypes is implemented",
-                                           where="ontology/shapes.ttl")
+                    raise UnsupportedShape(msg("build.shacl.only", shape=shape_id, feature="sh:or ( [ sh:datatype ... ] ... )"),
+                                           where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-term-fix"))
                 datatypes.append(datatype.n3())
             add("datatype", DATATYPES=", ".join(datatypes))
         return checks

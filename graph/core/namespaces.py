@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 #: Default base IRI of the data (municipalities, cooperations, quotes, ...). Override with
 #: ``ikz build --base-iri`` or the environment variable ``IKZ_BASE_IRI``.
@@ -31,6 +32,46 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SDO = Namespace("https://schema.org/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+#: rdflib's bundled namespaces, re-exported so that no module spells a standard IRI itself.
+DCT = DCTERMS
+__all__ = [
+    "BK", "CONCEPT", "CV", "CPSV", "DCT", "DCTERMS", "FOAF", "DEFAULT_BASE_IRI", "FK", "GEO", "GEOCODING", "IKZ", "LF",
+    "OA", "ORG", "OWL", "OWN_VOCABULARIES", "PREFIXES", "PROV", "RDF", "RDFS", "ROLE", "SA", "SDO", "SH",
+    "SHAPES", "SKOS", "STATUS", "WD", "XSD", "EXISTING", "PROPOSED", "PLANNED", "ENDED", "ELI",
+    "base_iri", "data_prefixes", "turtle_prefixes",
+]
+
+#: DCAT-AP.de geocoding IRI of a municipality key (AGS), as used in German open data.
+GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/municipalityKey/"
+
+#: The statuses of a cooperation (``ontology/concepts.ttl``, scheme ``status``).
+EXISTING = STATUS.bestehend
+PROPOSED = STATUS.vorgeschlagen
+PLANNED = STATUS.geplant
+ENDED = STATUS.beendet
+
+#: The vocabulary prefixes IKZ-Graph writes into Turtle (drafts, imports, registers), in the
+#: order they are written.
+PREFIXES = {
+    "ikz": str(IKZ), "ikzsh": str(SHAPES), "fk": str(FK), "sa": str(SA), "status": str(STATUS), "lf": str(LF),
+    "bk": str(BK), "role": str(ROLE), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+    "skos": str(SKOS), "dct": str(DCTERMS), "org": str(ORG), "prov": str(PROV), "cv": str(CV), "schema": str(SDO),
+    "oa": str(OA), "geo": str(GEO), "wd": str(WD), "eli": str(ELI), "foaf": str(FOAF),
+}
+
+
+def turtle_prefixes(names, extra: dict[str, str] | None = None) -> str:
+    """``@prefix`` lines for the vocabulary prefixes ``names`` (and ``extra`` name -> IRI).
+
+    >>> print(turtle_prefixes(["ikz", "dct"]))
+    @prefix ikz:    <https://w3id.org/ikz/ontology#> .
+    @prefix dct:    <http://purl.org/dc/terms/> .
+    """
+    table = {name: PREFIXES[name] for name in names} | dict(extra or {})
+    return "\n".join(f"@prefix {name + ':':<7} <{iri}> ." for name, iri in table.items())
+
 
 #: Namespaces whose terms must be declared in ontology/ (a typo there fails the build).
 OWN_VOCABULARIES = (str(IKZ), CONCEPT)

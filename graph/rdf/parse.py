@@ -22,9 +22,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.core.errors import IKZError, SourceDataError
+from graph.core.i18n import msg
 from graph.core.limits import MAX_TURTLE_DEPTH
+from graph.rdf.registers import is_register, load_register
+from graph.rdf.tables import read_table
+from graph.rdf.textfile import read_text
 
-_PREFIX_RE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M)
+#: A ``@prefix`` / ``PREFIX`` declaration: groups (name, namespace IRI).
+PREFIX_RE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M)
 
 
 @dataclass
@@ -38,7 +43,7 @@ class SourceFile:
     prefixes: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name, ns in _PREFIX_RE.findall(self.text):
+        for name, ns in PREFIX_RE.findall(self.text):
             self.prefixes[name] = ns if "://" in ns else self.base + ns
 
     @property
@@ -86,27 +91,6 @@ class SourceFile:
         return f"{self.display}:{line}" if line else self.display
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a UTF-8 text file, with located errors for a missing or mis-encoded file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceDataError(
-            "file not found", where=display, fix="check the path, or restore the file from git"
-        ) from None
-    except OSError as error:
-        raise SourceDataError(f"cannot read the file: {error.strerror}", where=display) from None
-    try:
-        return raw.decode("utf-8-sig")  # a byte order mark (Windows editors write one) is not text
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise SourceDataError(
-            f"not UTF-8 (byte 0x{raw[error.start]:02x})",
-            where=f"{display}:{line}",
-            fix="save the file as UTF-8",
-        ) from None
-
-
 #: Input formats read, by file suffix.
 FORMATS = {".ttl": "Turtle", ".nt": "N-Triples", ".csv": "CSV", ".xlsx": "XLSX"}
 #: Formats refused on purpose, with the reason given to the user.
@@ -136,8 +120,8 @@ def check_nesting(text: str, display: str, limit: int = MAX_TURTLE_DEPTH) -> Non
     >>> check_nesting("<a> <b> " + "(" * 65 + ")" * 65 + " .", "x.ttl")
     Traceback (most recent call last):
     ...
-    graph.core.errors.SourceDataError: x.ttl:1:73: nesting deeper than 64 levels of [ ] / ( )
-      fix: write the nested nodes as separate subjects with IRIs
+    graph.core.errors.SourceDataError: x.ttl:1:73: Verschachtelung tiefer als 64 Ebenen aus [ ] / ( ).
+      Behebung: Schreiben Sie die verschachtelten Knoten als eigene Subjekte mit IRIs.
     """
     if "[" not in text and "(" not in text:
         return
@@ -149,39 +133,42 @@ def check_nesting(text: str, display: str, limit: int = MAX_TURTLE_DEPTH) -> Non
             if depth > limit:
                 line = text.count("\n", 0, match.start()) + 1
                 column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-                raise SourceDataError(f"nesting deeper than {limit} levels of [ ] / ( )", where=f"{display}:{line}:{column}",
-                                      fix="write the nested nodes as separate subjects with IRIs")
+                raise SourceDataError(msg("rdf.turtle.too-deep", limit=limit), where=f"{display}:{line}:{column}",
+                                      fix=msg("rdf.turtle.too-deep-fix"))
         elif kind == "close":
             depth = max(depth - 1, 0)
 
 
 @contextmanager
-def located(display: str, what: str = "the file"):
+def located(display: str, what=None):
     """Turn any failure inside the block into a :class:`SourceDataError` naming ``display``:
     errors of IKZ-Graph pass unchanged, anything else (a parser's undocumented exception, a
-    recursion or memory error) is reported as the file being unreadable, without a traceback."""
+    recursion or memory error) is reported as the file being unreadable, without a traceback.
+    ``what`` names the thing read (a catalogue message; default: the file)."""
+    what = what if what is not None else msg("rdf.read.the-file")
     try:
         yield
     except IKZError:
         raise
     except RecursionError:
-        raise SourceDataError(f"{what} is nested too deeply to read", where=display,
-                              fix="flatten the nesting") from None
+        raise SourceDataError(msg("rdf.read.too-deep", what=what), where=display,
+                              fix=msg("rdf.read.too-deep-fix")) from None
     except MemoryError:
-        raise SourceDataError(f"{what} needs more memory to read than is available", where=display,
-                              fix="split the file or check it for repeated content") from None
+        raise SourceDataError(msg("rdf.read.no-memory", what=what), where=display,
+                              fix=msg("rdf.read.no-memory-fix")) from None
     except SyntaxError as error:  # a parser's syntax error without the usual place
         line, column = getattr(error, "lineno", None), getattr(error, "offset", None)
-        raise SourceDataError(f"syntax error: {error.msg if getattr(error, 'msg', None) else error}"[:500],
+        reason = str(error.msg if getattr(error, "msg", None) else error)[:500]
+        raise SourceDataError(msg("rdf.read.syntax", reason=reason),
                               where=f"{display}:{line}:{column}" if line else display,
-                              fix="correct the file at that place") from None
+                              fix=msg("rdf.read.syntax-fix")) from None
     except Exception as error:  # noqa: BLE001 - the point: no traceback for a bad input file
         kind = type(error).__name__
         module = type(error).__module__.lstrip("_")
         if module not in ("builtins", ""):
             kind = f"{module}.{kind}"
-        raise SourceDataError(f"cannot read {what}: {kind}: {error}"[:500], where=display,
-                              fix="check the file's syntax; if it looks right, report this with the file") from None
+        raise SourceDataError(msg("rdf.read.failed", what=what, reason=f"{kind}: {error}"[:500]), where=display,
+                              fix=msg("rdf.read.failed-fix")) from None
 
 
 def parse_turtle(path: Path, base: str, display: str | None = None, *, allow_blank_nodes: bool = False):
@@ -209,9 +196,9 @@ def parse_turtle(path: Path, base: str, display: str | None = None, *, allow_bla
                         (n for n, l in enumerate(source.lines, 1) if re.search(r"\[|_:", l.split("#", 1)[0])), None
                     )
                     raise SourceDataError(
-                        "blank node ([ ... ] or _:x) in a data file",
+                        msg("rdf.turtle.blank-node"),
                         where=f"{display}:{line}" if line else display,
-                        fix="give the node an IRI (e.g. <quote/my-quote>) so it can be cited and builds stay byte-identical",
+                        fix=msg("rdf.turtle.blank-node-fix"),
                     )
     return triples, source
 
@@ -222,7 +209,7 @@ def load_file(path: Path, base: str, display: str | None = None, **options):
 
     * ``.ttl`` / ``.nt``: ``(triples, SourceFile)`` (:func:`parse_turtle`);
     * ``.csv`` with an ``ags`` column: a municipality register (:func:`graph.rdf.registers.load_register`);
-    * ``.csv`` / ``.xlsx`` otherwise: a table (``graph.ingest.workflow.read_table``).
+    * ``.csv`` / ``.xlsx`` otherwise: a table (:func:`graph.rdf.tables.read_table`).
 
     RDF/XML, JSON-LD and the other RDF formats are refused with the reason.
     """
@@ -230,30 +217,18 @@ def load_file(path: Path, base: str, display: str | None = None, **options):
     display = display or str(path)
     suffix = path.suffix.casefold()
     if suffix in REFUSED_FORMATS:
-        raise SourceDataError(
-            f"{REFUSED_FORMATS[suffix]} files are not read", where=display,
-            fix="convert the file to Turtle (.ttl); RDF/XML and JSON-LD are refused because their parsers expand "
-                "entities or fetch remote contexts",
-        )
+        raise SourceDataError(msg("rdf.file.refused-format", format=REFUSED_FORMATS[suffix]), where=display,
+                              fix=msg("rdf.file.refused-format-fix"))
     if suffix not in FORMATS:
-        raise SourceDataError(f"unknown kind of file {path.suffix or '(no suffix)'!r}", where=display,
-                              fix="IKZ-Graph reads " + ", ".join(f"{v} ({k})" for k, v in FORMATS.items()))
+        raise SourceDataError(msg("rdf.file.unknown-kind", suffix=path.suffix or str(msg("rdf.file.no-suffix"))),
+                              where=display,
+                              fix=msg("rdf.file.unknown-kind-fix", formats=", ".join(f"{v} ({k})" for k, v in FORMATS.items())))
     with located(display):
         if suffix in (".ttl", ".nt"):
             return parse_turtle(path, base, display, **options)
         if suffix == ".csv" and is_register(read_text(path, display)):
-            from graph.rdf.registers import load_register
-
             return load_register(path, base, display)
-        from graph.ingest.workflow import read_table  # the analysts' spreadsheets (CSV, XLSX)
-
-        return read_table(path, **options)
-
-
-def is_register(text: str) -> bool:
-    """Whether CSV text is a municipality register (its header has an ``ags`` column)."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
-    return "ags" in [cell.strip().strip('"') for cell in header.split(",")]
+        return read_table(path, **options)  # the analysts' spreadsheets (CSV, XLSX)
 
 
 def _located_syntax_error(error: SyntaxError, source: SourceFile) -> SourceDataError:
@@ -266,7 +241,7 @@ def _located_syntax_error(error: SyntaxError, source: SourceFile) -> SourceDataE
         text = source.lines[line - 1]
         excerpt = f"\n  {line:>4} | {text}\n       | {' ' * max(column - 1, 0)}^"
     return SourceDataError(
-        f"Turtle syntax error: {message}{excerpt}",
+        msg("rdf.turtle.syntax", reason=message, excerpt=excerpt),
         where=f"{source.display}:{line}:{column}",
-        fix="correct the Turtle at that place (a missing '.', ';' or quote is the usual cause)",
+        fix=msg("rdf.turtle.syntax-fix"),
     )

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from graph.core.namespaces import XSD
+
+_XSD_STRING = str(XSD.string)
 
 
 def to_rdflib(term):
