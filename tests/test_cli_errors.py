@@ -39,7 +39,7 @@ def place(built, tmp_path_factory):
     (tmp / "empty").mkdir()
     (tmp / "plain.txt").write_text("kein Ordner\n", encoding="utf-8")
     return {"B": str(built.output), "T": str(tmp), "EMPTY": str(tmp / "empty"), "FILE": str(tmp / "plain.txt"),
-            "NOGRAPH": str(tmp / "nothing"), "DOC": str(DOCUMENT), "SYS": str(UNWRITABLE)}
+            "NOGRAPH": str(tmp / "nothing"), "DOC": str(DOCUMENT), "SYS": str(UNWRITABLE), "ROOT": str(ROOT)}
 
 
 # (id, arguments, exit code, German fragment, English fragment); {B} etc. are filled from `place`.
@@ -132,6 +132,12 @@ MISTAKES = [
     ("bad SPARQL", ["query", "--text", "SELEC ?x WHERE {}", "--graph", "{B}"], 2, "SELEC", "SELEC"),
     ("SPARQL update", ["query", "--text", "DELETE WHERE { ?s ?p ?o }", "--graph", "{B}"], 2, "Fehler", "rror"),
     ("add-source without title", ["add-source", "{DOC}"], 2, "Ein Dokument braucht einen Titel.", "A document needs a title."),
+    ("init without district", ["init", "{T}/neu"], 2, "--district", "--district"),
+    ("init with a typo in the district", ["init", "{T}/neu", "--district", "Märkischer Kries"], 2,
+     "Meinten Sie: Märkischer Kreis (05962)?", "Did you mean: Märkischer Kreis (05962)?"),
+    ("init into a project", ["init", "{ROOT}", "--district", "05954"], 2, "bereits ein IKZ-Graph-Projekt",
+     "already an IKZ-Graph project"),
+    ("init into an unwritable folder", ["init", "/sys/ikz-init", "--district", "05954"], 2, "/sys/ikz-init", "/sys/ikz-init"),
 ] + [(f"unknown option: {name}", [name, "--nope"], 2, "Die Option '--nope' gibt es nicht", "No such option '--nope'")
      for name in COMMANDS]
 
@@ -207,7 +213,7 @@ def _graph_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("step", ["checks", "writing"])
+@pytest.mark.parametrize("step", ["Prüfungen", "Schreiben"])
 def test_ctrl_c_during_build_exits_130_and_leaves_the_build_whole(project_copy, step):
     """SIGINT to `python -m graph build` (the national layer: a build of some seconds) while it
     is at ``step``: exit 130, one German line, and build/graph holds the old build or the new

@@ -37,7 +37,9 @@ ENGLISH = re.compile(
 #: Data inside a text: taken out before the detector reads it.
 DATA = [
     re.compile(r"`[^`]*`"),                                 # code: `ikz queries`
-    re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»"),              # quoted values: 'Hallenbad'
+    re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»|„[^“]*“"),      # quoted values: 'Hallenbad', „it“
+    re.compile(r"\b(?:SELECT|CONSTRUCT|DESCRIBE|ASK|FROM|NAMED|SERVICE|WHERE|LOAD|INSERT|DELETE|VALUES|PREFIX|"
+               r"LIMIT|OPTIONAL|FILTER|MINUS|EXISTS|GRAPH|UNION)\b"),  # SPARQL keywords (upper case)
     re.compile(r"\{[^{}]*\}"),                              # SPARQL groups, choice lists
     re.compile(r"\[[a-z_|]+\]"),                            # choice metavars: [table|md]
     re.compile(r"\S+://\S+"),                               # IRIs and URLs

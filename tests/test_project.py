@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from graph import build
 from graph.cli.main import main
 from graph.core import resources, scaffold
-from graph.core.errors import ProjectError
+from graph.core.errors import FileAccessError, ProjectError
 from graph.core.i18n import use
 from graph.core.project import Project, find_project
 from graph.core.scaffold import DistrictError, create_project, find_district
@@ -194,13 +194,13 @@ def test_a_full_disk_leaves_nothing_half_written(tmp_path, monkeypatch):
 
     monkeypatch.setattr(scaffold.shutil, "copyfile", copyfile)
     (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(ProjectError) as error:
+    with pytest.raises(FileAccessError) as error:
         create_project(tmp_path, "05954")
-    assert error.value.where == str(tmp_path)
-    assert "Das Projekt kann hier nicht angelegt werden: der Datenträger ist voll." in str(error.value)
+    assert error.value.exit_code == 2
+    assert f"{tmp_path} kann nicht geschrieben werden: der Datenträger ist voll." in str(error.value)
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
     calls.clear()
-    with pytest.raises(ProjectError):
+    with pytest.raises(FileAccessError):
         create_project(tmp_path / "new", "05954")
     assert not (tmp_path / "new").exists()
 
@@ -239,7 +239,7 @@ def test_cli_init_into_an_unwritable_folder_is_a_user_error():
     target = Path("/sys/ikz-init-test")
     result = invoke("init", target, "--district", "05954")
     assert result.exit_code == 2, result.output
-    assert "/sys/ikz-init-test: In diesen Ordner kann nicht geschrieben werden" in result.output
+    assert "/sys/ikz-init-test kann nicht geschrieben werden: keine Berechtigung." in result.output
     assert ".tmp" not in result.output and ".ikz-init" not in result.output
 
 

@@ -166,7 +166,7 @@ def test_cli_table_format():
     result = run("query", "partners-of-town", "-p", "town", "Breckerfeld", "--format", "table")
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("partnerLabel")
-    assert "(15 Zeilen / rows)" in result.output
+    assert "(15 Zeilen)" in result.output
 
 
 def test_cli_csv_is_excel_ready():

@@ -337,7 +337,7 @@ def test_loader_refuses_remote_formats(canary, tmp_path):
         start = time.monotonic()
         with pytest.raises(SourceDataError) as refused:
             load_file(path, "https://w3id.org/ikz/id/")
-        assert "not read" in str(refused.value) and time.monotonic() - start < 1
+        assert "werden nicht gelesen" in str(refused.value) and "not read" in refused.value.format("en") and time.monotonic() - start < 1
         hits = canary.settle() - before
         failures += hits
         record("outbound", title="Outbound requests: vectors × engines × surfaces (loopback canary)", cases=1,

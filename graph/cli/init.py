@@ -15,9 +15,9 @@ from graph.core.i18n import current, t
 from graph.core.scaffold import create_project
 
 
-@command("init", help="init.help.command")
-@argument("directory", metavar="init.metavar.dir", required=False, default=".", type=path(file_okay=True))
-@option("--district", "district", metavar="init.metavar.district", default=None, help="init.help.district")
+@command("init")
+@argument("directory", metavar="cli.init.metavar", required=False, default=".", type=path(file_okay=True))
+@option("--district", "district", metavar="cli.init.metavar_district", default=None, help="cli.init.opt.district")
 @lang_option
 def init(directory: str, district: str | None):
     created = create_project(directory, district, lang=current())

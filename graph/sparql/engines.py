@@ -17,7 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.core import limits
-from graph.core.i18n import msg
+from graph.core.i18n import msg, t
 from graph.rdf.terms import to_rdflib
 from graph.sparql.errors import QueryFailure, QueryRefused, QuerySyntaxError, QueryTimeout
 from graph.sparql.result import Result
@@ -37,6 +37,10 @@ def syntax_error(message: str, text: str, where: str = "query") -> QuerySyntaxEr
     if not match:
         return QuerySyntaxError(msg("sparql.run.syntax", detail=message), where=where)
     line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3).strip()
+    expected = re.fullmatch(r"expected (one of )?(.*)", detail, re.S)  # the parser's words, in ours
+    if expected:
+        detail = t("sparql.run.expected_one_of" if expected.group(1) else "sparql.run.expected",
+                   what=expected.group(2))
     lines = text.splitlines()
     excerpt = ""
     if 0 < line <= len(lines):

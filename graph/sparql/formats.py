@@ -10,6 +10,8 @@ import json
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from graph.core.i18n import t
+
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 #: Longest cell shown in the terminal table (the full value is in csv/tsv/json).
@@ -37,18 +39,18 @@ def _cell(text: str) -> str:
 def table(result, prefixes: dict[str, str]) -> str:
     """An aligned text table for the terminal; long cells end in …"""
     if result.form == "ASK":
-        return "ja / yes" if result.boolean else "nein / no"
+        return t("sparql.format.yes" if result.boolean else "sparql.format.no")
     rows = [[_cell(shorten(r.get(v), prefixes)) for v in result.vars] for r in result.rows]
     widths = [max([len(v)] + [len(row[i]) for row in rows]) for i, v in enumerate(result.vars)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     out = [line(result.vars), line(["-" * w for w in widths])] + [line(r) for r in rows]
-    out.append(f"({len(rows)} {'Zeile' if len(rows) == 1 else 'Zeilen'} / row{'s' if len(rows) != 1 else ''})")
+    out.append(t("sparql.format.one_row" if len(rows) == 1 else "sparql.format.rows", count=len(rows)))
     return "\n".join(out)
 
 
 def markdown(result, prefixes: dict[str, str]) -> str:
     if result.form == "ASK":
-        return "**ja / yes**" if result.boolean else "**nein / no**"
+        return f"**{t('sparql.format.yes' if result.boolean else 'sparql.format.no')}**"
     esc = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
     out = ["| " + " | ".join(result.vars) + " |", "|" + "---|" * len(result.vars)]
     out += ["| " + " | ".join(esc(shorten(r.get(v), prefixes)) for v in result.vars) + " |" for r in result.rows]
