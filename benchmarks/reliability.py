@@ -31,7 +31,7 @@ README = ROOT / "README.md"
 OUTPUT = ROOT / "benchmarks" / "reliability.json"
 START, END = "<!-- reliability:start -->", "<!-- reliability:end -->"
 SUITES = ["tests/test_reliability_queries.py", "tests/test_reliability_outbound.py", "tests/test_reliability_inputs.py",
-          "tests/test_reliability_browser.py", "tests/test_reliability_protocol.py"]
+          "tests/test_reliability_browser.py", "tests/test_reliability_protocol.py", "tests/test_workbench_browser.py"]
 
 #: The scorecard's rows, in order: check id (as recorded by the tests).
 ORDER = ["outbound", "canary-positive-control", "gate-fuzz", "gate-refusals", "gate-allowed", "query-depth-ladder",

@@ -397,3 +397,50 @@ def test_fuzzed_service_smuggling_never_reaches_the_canary(canary, gq, before, k
     record("gate-fuzz", title="Gate fuzz: SERVICE smuggling (hypothesis) → bare engines → canary", cases=1,
            failures=hits, limit="0 requests from anything the gate lets through")
     assert hits == 0, query
+
+
+# --- the workbench of ikz serve ------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not HAS_SERVER, reason="the Oxigraph server (pip install oxigraph) is not installed")
+def test_workbench_pages_and_own_sparql_reach_nothing(canary, project, built, tmp_path):
+    """Every page the workbench offers, and every query vector through its own-SPARQL page (GET
+    and POST form) and a question page's parameters: answered or refused, never a request out."""
+    from graph.outputs.serve import free_port, running_server
+
+    failures = 0
+    with running_server(built.output / "ikz.nt", tmp_path / "store", port=free_port()) as url:
+        site = url.rsplit("/", 1)[0]
+        pages = ["/", "/?lang=en", "/?q=Kommune", "/frage/partners-of-town", "/frage/partners-of-town?format=xlsx",
+                 "/r?iri=m:05954004", "/r?iri=m:05954004&format=jsonld", "/sparql", "/ansicht/facilities",
+                 "/ansicht/partners?lang=en", "/static/workbench.css",
+                 "/frage/evidence?" + urllib.parse.urlencode({"statement": canary.url + "/x"}),
+                 "/r?" + urllib.parse.urlencode({"iri": canary.url + "/resource"})]
+        for path in pages:
+            before = canary.hits
+            try:
+                urllib.request.urlopen(site + path, timeout=60).read()
+            except urllib.error.HTTPError as error:
+                failures += int(error.code >= 500)
+            hits = canary.settle() - before
+            failures += hits
+            record("outbound", title="Outbound requests: vectors × engines × surfaces (loopback canary)", cases=1,
+                   failures=hits, limit="0 requests", surface="workbench", engine="oxigraph (in-process)",
+                   vector=f"page {path.split('?')[0]}")
+        for name, query in vectors(canary.url).items():
+            before = canary.hits
+            requests = [urllib.request.Request(site + "/sparql?" + urllib.parse.urlencode({"query": query})),
+                        urllib.request.Request(site + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                               headers={"Content-Type": "application/x-www-form-urlencoded"})]
+            for request in requests:
+                try:
+                    urllib.request.urlopen(request, timeout=30).read()
+                    failures += 1  # must be refused
+                except urllib.error.HTTPError as error:
+                    failures += int(error.code != 400)
+            hits = canary.settle() - before
+            failures += hits
+            record("outbound", title="Outbound requests: vectors × engines × surfaces (loopback canary)", cases=2,
+                   failures=hits, limit="0 requests", surface="workbench /sparql", engine="oxigraph (in-process)",
+                   vector=name)
+    assert failures == 0

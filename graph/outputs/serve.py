@@ -16,6 +16,11 @@ per-query timeout and a memory cap (RLIMIT_DATA); its own timeout does not stop 
 the gateway enforces it: a query without an answer after the timeout, or one that made the
 server die, restarts the server (a fresh process on the same read-only store, well under a
 second) and is answered with 503 / 502 and the reason; the next query finds it answering.
+
+The same gateway serves the analysts' workbench (:mod:`graph.outputs.workbench`): the question
+library at ``/``, question, resource, own-SPARQL and view pages, answered in-process through
+:class:`~graph.sparql.query.GraphQuery` (same gate, worker and limits as ``ikz query``). The
+Oxigraph server's own query UI is not passed on: its page loads prefixes from the internet.
 """
 
 from __future__ import annotations
@@ -81,8 +86,11 @@ def free_port() -> int:
 # The gateway
 # ---------------------------------------------------------------------------------------------
 
-#: Paths of the Oxigraph server's query UI passed on (GET only).
+#: Paths of the Oxigraph server's query UI: no longer passed on (its page calls prefix.cc);
+#: ``/`` is the workbench's library, the rest is refused.
 UI_PATHS = {"/", "/yasgui.min.js", "/yasgui.min.css", "/logo.svg", "/favicon.ico"}
+#: Paths of the workbench's pages (exact, or a prefix ending in "/").
+WORKBENCH_PATHS = ("/", "/fragen", "/sparql", "/r", "/static/workbench.css", "/frage/", "/ansicht/")
 #: Protocol parameters that name graphs: refused like FROM / FROM NAMED.
 GRAPH_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 #: The request that tells the Oxigraph server is up (``ASK {}``, URL-encoded).
@@ -110,9 +118,16 @@ class _Gateway(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
-    def __init__(self, address, upstream: "_Upstream", *, cors: bool, timeout_s: int, loopback_only: bool, log=None):
+    def __init__(self, address, upstream: "_Upstream", *, cors: bool, timeout_s: int, loopback_only: bool, log=None,
+                 workbench=None):
         self.upstream, self.cors, self.timeout_s, self.loopback_only, self.log = upstream, cors, timeout_s, loopback_only, log
+        self.workbench = workbench
         super().__init__(address, _Handler)
+
+
+def _is_workbench_path(path: str) -> bool:
+    return any(path == p or (p.endswith("/") and p != "/" and path.startswith(p) and len(path) > len(p))
+               for p in WORKBENCH_PATHS)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -233,8 +248,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._forward_query(query)
             elif path in ("/update", "/store") or path.startswith("/store"):
                 raise _Refusal(403, t("serve.http.read_only"))
-            elif path in UI_PATHS and method in ("GET", "HEAD"):
-                self._forward_get(path)
+            elif self.server.workbench is not None and _is_workbench_path(path) and (
+                    method in ("GET", "HEAD") or (method == "POST" and path == "/sparql")):
+                self._workbench(method, path, raw_query)
             elif method in ("GET", "HEAD"):
                 raise _Refusal(404, t("serve.http.not_found"))
             else:
@@ -243,6 +259,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(refusal.status, refusal.message)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+
+    def _workbench(self, method: str, path: str, raw_query: str) -> None:
+        body = b""
+        if method == "POST":
+            body = self._body()
+            kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().casefold()
+            if kind != "application/x-www-form-urlencoded":
+                raise _Refusal(415, t("workbench.error.form_type"))
+        answer = self.server.workbench.handle(method, path, raw_query, self.headers, body)
+        self._reply(answer.status, answer.body, answer.content_type,
+                    [*answer.headers, ("Cache-Control", "no-store")] if answer.status >= 400 else answer.headers)
 
     def _forward(self, path: str, data: bytes | None, headers: dict) -> None:
         upstream = self.server.upstream
@@ -276,9 +303,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._forward("/query", query.encode("utf-8"),
                       {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
 
-    def _forward_get(self, path: str) -> None:
-        self._forward(path, None, {"Accept": self.headers.get("Accept") or "*/*"})
-
     def do_GET(self):  # noqa: N802 - the base class's names
         self._dispatch("GET")
 
@@ -306,7 +330,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
         else:
-            self._refuse(405, "cross-origin requests are not allowed (start the endpoint with --cors to allow them)")
+            self._refuse(405, f"{t('workbench.cors_refused')} {t('workbench.cors_refused_fix')}")
 
 
 def _memory_limit(megabytes: int):
@@ -380,20 +404,29 @@ class _Upstream:
 @contextmanager
 def running_server(graph_file: Path, location: Path, *, host: str = "127.0.0.1", port: int = 7878,
                    cors: bool = False, timeout_s: int = 30, wait: float = 30.0,
-                   memory_mb: int | None = None):
+                   memory_mb: int | None = None, project=None, workbench: bool = True):
     """Start a read-only Oxigraph server over ``graph_file`` behind the gateway on
-    ``host:port``; yield the query endpoint URL; stop both on exit."""
+    ``host:port``; yield the query endpoint URL; stop both on exit.
+
+    With ``workbench`` (the default) the gateway also serves the workbench's pages at
+    ``http://host:port/`` over ``graph_file``, reading the named questions of ``project``
+    (default: the project ``graph_file`` lies in, else :func:`~graph.core.project.find_project`).
+    """
     load_store(graph_file, location)
     log_path = Path(location).parent / "oxigraph-server.log"
     log = open(log_path, "w", encoding="utf-8")
     memory = limits.server_memory_mb() if memory_mb is None else memory_mb
     upstream = _Upstream(location, timeout_s=timeout_s, memory_mb=memory, log=log, log_path=log_path, wait=wait)
-    gateway = None
+    gateway = bench = None
     try:
         upstream.start()
+        if workbench:
+            from graph.outputs.workbench import Workbench
+
+            bench = Workbench(project or _project_of(graph_file), graph_file, timeout_s=timeout_s)
         try:
             gateway = _Gateway((host, port), upstream, cors=cors, timeout_s=timeout_s,
-                               loopback_only=_is_loopback(host), log=log)
+                               loopback_only=_is_loopback(host), log=log, workbench=bench)
         except OSError as error:
             raise ServerError(msg("serve.cannot_listen", address=f"{host}:{port}", reason=error.strerror or str(error)),
                               where=f"{host}:{port}", fix=msg("serve.cannot_listen_fix")) from None
@@ -405,5 +438,17 @@ def running_server(graph_file: Path, location: Path, *, host: str = "127.0.0.1",
         if gateway is not None:
             gateway.shutdown()
             gateway.server_close()
+        if bench is not None:
+            bench.close()
         upstream.stop()
         log.close()
+
+
+def _project_of(graph_file: Path):
+    """The project a build lies in (``PROJECT/build/graph/ikz.nt``), else the usual search."""
+    from graph.core.project import Project, find_project, is_project
+
+    for folder in Path(graph_file).resolve().parents:
+        if is_project(folder):
+            return Project(folder)
+    return find_project()
