@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 #: What ships, relative to the repository root (and to ``graph/_resources/`` in the wheel).
 RESOURCES = {
     "ontology": ["*.ttl", "README.md", "glossary.md"],
-    "queries": ["*.rq", "README.md", "analysis/*.rq", "views/*.rq", "lookup/*.rq"],
+    "queries": ["*.rq", "README.md", "*/*.rq", "*/*.toml"],
     "data/national": ["*.csv", "*.ttl", "README.md"],
     "data/reference": ["*.csv"],
 }

@@ -23,13 +23,15 @@ from graph.sparql.stores import built_file
 @timeout_option(30, type=int)
 @lang_option
 def serve_command(port, host, graph_dir, cors, timeout):
-    """Serve the built graph read-only over SPARQL with the Oxigraph server."""
+    """Serve the built graph read-only: the workbench at / and the SPARQL endpoint at /query."""
     from graph.outputs.serve import running_server
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopping ikz serve stops the server
-    graph_file = built_file(project_of(), graph_dir)
+    project = project_of()
+    graph_file = built_file(project, graph_dir)
     location = graph_file.parent.parent / "oxigraph-store"
-    with running_server(graph_file, location, host=host, port=port, cors=cors, timeout_s=timeout) as url:
+    with running_server(graph_file, location, host=host, port=port, cors=cors, timeout_s=timeout,
+                        project=project) as url:
         click.echo(t("cli.serve.running", url=url, ui=url.rsplit("/", 1)[0] + "/"))
         click.echo(t("cli.serve.try", url=url))
         try:

@@ -24,7 +24,7 @@ from graph.core.i18n import msg
 
 #: Sub-folders of ``queries/`` that are product code (the SPARQL of analysis, views and value
 #: lookups): they always come from the package, never from a project.
-PRODUCT_QUERIES = ("analysis", "views", "lookup")
+PRODUCT_QUERIES = ("analysis", "facts", "lookup", "views", "workbench")
 #: The national register of all German municipalities (in ``data/``).
 NATIONAL_REGISTER = "national/de-municipalities-2024.csv"
 
