@@ -53,6 +53,7 @@ from graph.extraction.drafts import ACCEPTED, REVIEW_PREDICATE, UNREVIEWED, Draf
 from graph.extraction.evaluate import Expected, Score, evaluate
 from graph.extraction.findings import Extraction
 from graph.extraction.mentions import check_context, find_addresses, find_concepts, find_dates, find_people, find_places, resolve, segments
+from graph.extraction.names import district_lists, drop_name_parts, inside, no_town_spans
 from graph.extraction.places import PLACE_CUES
 from graph.rdf.textfile import read_text
 
@@ -83,10 +84,17 @@ def extract(text: str, ctx: ProjectContext | None = None) -> Extraction:
         if any(a.start <= m.start < a.end for a in addresses):
             m.accepted = True
     check_context(text, mentions)
+    district_lists(text, mentions, ctx.index)
+    names = no_town_spans(text)
+    for m in mentions:  # "Schleswig-Holstein", "Landratsamt Bautzen", "... Herne & Wanne-Eickel gGmbH"
+        reason = inside(m, names) if all(p.kind == "municipality" for p in m.candidates) else None
+        if reason:
+            m.accepted, m.reason = False, reason
     resolve(mentions, ctx)
     for a in addresses:
-        inside = [m for m in mentions if a.start <= m.start < a.end and m.place is not None]
-        a.place = inside[-1].place if inside else None
+        inside_ = [m for m in mentions if a.start <= m.start < a.end and m.place is not None]
+        a.place = inside_[-1].place if inside_ else None
+    drop_name_parts(text, mentions, addresses)
     for person in people:
         org_start = text.find(person.organisation, person.start) if person.organisation else -1
         if org_start >= 0:
