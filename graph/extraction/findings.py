@@ -57,6 +57,8 @@ class PersonMention:
     places: list[Place] = field(default_factory=list)
     signatory: bool = False
     segment: Segment | None = None
+    title: str | None = None  # "Dr."
+    office: str = ""  # "Landrätin", "Leiter des Jugendamtes"
 
 
 @dataclass
