@@ -55,6 +55,7 @@ from graph.extraction.findings import Extraction
 from graph.extraction.mentions import check_context, find_addresses, find_concepts, find_dates, find_people, find_places, resolve, segments
 from graph.extraction.names import district_lists, drop_name_parts, inside, no_town_spans
 from graph.extraction.places import PLACE_CUES
+from graph.extraction.records import date_role, find_records
 from graph.rdf.textfile import read_text
 
 __all__ = [
@@ -104,7 +105,27 @@ def extract(text: str, ctx: ProjectContext | None = None) -> Extraction:
     cooperations = find_cooperations(text, segs, mentions, concepts, ctx)
     dates = find_dates(text)
     events = find_events(segs, dates)
-    return Extraction(text, segs, mentions, dates, people, addresses, concepts, cooperations, events)
+    cooperations = merge_records(cooperations, find_records(text, segs, mentions, dates))
+    roles = {d.start: date_role(text, d) for d in dates}
+    return Extraction(text, segs, mentions, dates, people, addresses, concepts, cooperations, events, roles)
+
+
+def merge_records(sentences: list, records: list) -> list:
+    """The sentence rules' candidates and the official-text records: a record with the same
+    partners as a candidate adds its lead, legal form, start date and status to it."""
+    merged = list(sentences)
+    for record in records:
+        same = next((c for c in merged if c.partner_keys == record.partner_keys and c.rule != "official-text"), None)
+        if same is None:
+            merged.append(record)
+            continue
+        same.lead_partner = same.lead_partner or record.lead_partner
+        same.legal_form_concept = same.legal_form_concept or record.legal_form_concept
+        same.legal_form_text = same.legal_form_text or record.legal_form_text
+        same.start_date = same.start_date or record.start_date
+        if record.status != "bestehend":
+            same.status = record.status
+    return merged
 
 
 def extract_file(project, path: str | Path, output: str | Path | None = None, *, base: str | None = None,

@@ -126,7 +126,7 @@ def score_document(extraction: Extraction, expected: dict) -> dict:
     result["persons"] = _sets(names, set(expected.get("people", [])))
     if "dates" in expected:
         roles = getattr(extraction, "date_roles", None) or {}
-        found = {(d.value, roles.get(d.start, "event")) for d in extraction.dates}
+        found = {(d.value, roles.get(d.start, "event")) for d in extraction.dates if len(d.value) == 10}
         result["dates"] = _sets(found, {(d["date"], d["role"]) for d in expected["dates"]})
     wrong = {n["town"] for n in expected.get("not_towns", [])}
     partner_keys = {p.place.key for c in extraction.cooperations for p in c.partners}
