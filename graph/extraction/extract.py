@@ -111,20 +111,34 @@ def extract(text: str, ctx: ProjectContext | None = None) -> Extraction:
 
 
 def merge_records(sentences: list, records: list) -> list:
-    """The sentence rules' candidates and the official-text records: a record with the same
-    partners as a candidate adds its lead, legal form, start date and status to it."""
+    """The sentence rules' candidates and the official-text records.
+
+    Candidates of the sentences a record reads with the record's partners take its lead, legal
+    form, start date and status (one per facility); those with fewer partners are parts of the
+    record and go; a record no candidate matches is added."""
     merged = list(sentences)
     for record in records:
-        same = next((c for c in merged if c.partner_keys == record.partner_keys and c.rule != "official-text"), None)
-        if same is None:
+        own = {(st.start, st.end) for st in record.statements}
+        inside = [c for c in merged if c.rule != "official-text" and (c.segment.start, c.segment.end) in own]
+        same = [c for c in inside if c.partner_keys == record.partner_keys]
+        for c in inside:
+            if c.partner_keys < record.partner_keys and c.rule != "office-serves":
+                merged.remove(c)
+        if not same:
             merged.append(record)
             continue
-        same.lead_partner = same.lead_partner or record.lead_partner
-        same.legal_form_concept = same.legal_form_concept or record.legal_form_concept
-        same.legal_form_text = same.legal_form_text or record.legal_form_text
-        same.start_date = same.start_date or record.start_date
-        if record.status != "bestehend":
-            same.status = record.status
+        seen = set()
+        for c in same:
+            facility = c.facility.label if c.facility else None
+            if facility in seen:
+                merged.remove(c)
+                continue
+            seen.add(facility)
+            c.lead_partner = c.lead_partner or record.lead_partner
+            c.legal_form_concept = c.legal_form_concept or record.legal_form_concept
+            c.legal_form_text = c.legal_form_text or record.legal_form_text
+            c.start_date = c.start_date or record.start_date
+            c.status = record.status
     return merged
 
 

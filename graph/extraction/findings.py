@@ -122,6 +122,7 @@ class CooperationCandidate:
     legal_form_text: str | None = None  # the text's own words for it
     start_date: str | None = None  # ISO date the cooperation starts (never a "Stand" reference date)
     quote: str | None = None
+    statements: list[Segment] = field(default_factory=list)  # every sentence an official-text record read
 
     @property
     def partner_keys(self) -> frozenset[str]:

@@ -38,11 +38,11 @@ _STATUS = {
     "beendet": re.compile(r"\bbeendet\b|\baufgelöst\b|\bausgelaufen\b|\bgekündigt\s+(?:wurde|worden)|\beingestellt\s+(?:wurde|worden)"),
     "beschlossen-vorbehaltlich": re.compile(r"\bvorbehaltlich\b|\bunter\s+(?:dem\s+)?Vorbehalt\b"),
     "empfohlen": re.compile(r"\bempfiehlt\b|\bempfehlen\b"),
-    "erwogen": re.compile(r"\bangedacht\b|\bprüf(?:t|en)\b|\bgeprüft\b|\bmögliche\w*\s+Zusammenarbeit|\bInteresse\b|\bangefragt\b"
+    "erwogen": re.compile(r"\b[Aa]ngedacht\b|\bprüf(?:t|en)\b|\bgeprüft\b|\bmögliche\w*\s+Zusammenarbeit|\bInteresse\b|\bangefragt\b"
                           r"|\bdenk\w*\b[^.]*\bnach\b|\berwog\w*|\berwogen\b|\bÜberlegung\w*"),
     "bestehend-sicher": re.compile(r"\bseit\b|\bbestand\b|\bbesteht\b|\bbetreib\w*\b|\bgeschlossen\b|\bgenehmigt\b|\btritt\b[^.]*\bin Kraft\b"
                                    r"|\bArbeit aufgenommen\b|\barbeitet\b|\bunterzeichnet\b|\bschließen sich\b|\bhalten\b"),
-    "geplant": re.compile(r"\bplan\w*\b|\bgeplant\w*|\bsoll\w*\b|\bwoll\w*\b|\bkünftig\b|\bwird\b[^.]*\bsein\b|\bbereiten\b[^.]*\bvor\b"
+    "geplant": re.compile(r"\bplan\w*\b|\bgeplant\w*|\bsoll\w*\b(?![^.]*\b(?:fortgesetzt|fortgeführt|weitergeführt|beibehalten|verlängert)\b)|\bwoll\w*\b|\bkünftig\b|\bwird\b[^.]*\bsein\b|\bbereiten\b[^.]*\bvor\b"
                           r"|\bEntwurf\w*\b|\bbeschließt\b[^.]*\babzuschließen\b"),
 }
 _TRIGGER = re.compile(
@@ -53,14 +53,18 @@ _EXTENSION = re.compile(r"\bauch\b[^.]*\b(?:dazukommen|einzubeziehen|einbezogen|
                         r"|\bdazukommen\b|\ban\s+(?:den|dem|der)\s+gemeinsamen\b[^.]*\bbeteilig\w*|\bnicht\b[^.]{0,60}\bzu beteiligen\b"
                         r"|\bBeteiligung\b")
 _NOT_PARTY = re.compile(r"\bnicht\s+(?:Beteiligte\w*|beteiligt|Partner\w*|Vertragspartner\w*|Mitglied\w*)\b")
-_RELATIVE = re.compile(r",\s+(?:dessen|deren|die|der|das|welche\w*)\s[^,.;]*[,.;]")
+_RELATIVE = re.compile(r",\s+(?:(?:dessen|deren)\s|(?:die|der|das|welche[rsn]?)\s+(?=[a-zäöü]|ein))[^,.;]*[,.;]")
+#: "Die Region Hannover hat als Kommunalaufsichtsbehörde ... genehmigt": an authority, no party
+_AUTHORITY_ROLE = re.compile(r"^[^.;]{0,12}?\bals\s+(?:\w+\s+){0,3}?(?:Kommunalaufsichtsbehörde|Aufsichtsbehörde|Verwaltungsbehörde|"
+                             r"Rechtsaufsicht\w*|Genehmigungsbehörde)")
 _SECTION = re.compile(r"^\s*(?:TOP|Tagesordnungspunkt)\s*\d+", re.M)
 _RECOMMENDATION = re.compile(r"\bempfiehlt\s+dem\s+(?:Rat|Kreistag|Stadtrat|Gemeinderat|Kreisausschuss|Ausschuss|Regionsversammlung|"
                              r"Stadtverordnetenversammlung|Städteregionstag)\b|Beschlussvorschlag:\s*\n[^\n]*\b(?:beschließt|stimmt)\b")
 # "der Landkreis", "die Stadt" without a name: the body named before
 _ANAPHOR = re.compile(r"\b(?P<art>[Dd]er|[Dd]ie|[Dd]en|[Dd]em|[Dd]es|[Ii]hr|[Ss]ein)\s+(?:übernehmende\w*\s+|abgebende\w*\s+)?"
                       r"(?P<noun>Landkreis(?:es)?|Kreis(?:es)?|Stadt|Gemeinde|Verwaltung|Ausschuss|Kreistag|Rat)\b(?!\s+[A-ZÄÖÜ])")
-_PLACE_ONLY = re.compile(r"(?:\b(?:in|nach|aus|bei|Sitz in|Standort)\s+)$")
+_PLACE_ONLY = re.compile(r"(?:\b(?:in|nach|aus|bei|Sitz in|Standort)\s+|"
+                         r"(?<![Gg]emeinsame )(?<![Gg]emeinsames )(?<![Gg]emeinsamen )\b[A-ZÄÖÜ]\w*(?:stelle|zentrum|haus|dienst\w*|einrichtung|notaufnahme|heim)\s+(?:des|der)\s+(?:Stadt\s+|Gemeinde\s+)?)$")
 _LEAD_SUBJECT = re.compile(r"\b(?:übernimmt|übernehmen|nimmt\b[^.;]*\bwahr|führt\b[^.;]*\bim Namen|führt\s+die\s+Stadt|"
                            r"Verwaltungs-\s+und\s+Kassengeschäfte|Träger\s+der\s+Einrichtung\s+ist|als\s+Schwerpunktjugendamt)\b")
 _LEAD_NAMED = re.compile(r"[Ff]ederführ\w*|Federführung")
@@ -205,7 +209,10 @@ def legal_form_concept(text: str, land: str | None) -> tuple[str, str] | None:
 
 
 def _status_of(text: str) -> str | None:
-    return next((status for status in STATUS_ORDER if _STATUS[status].search(text)), None)
+    """A sentence's modality: within one sentence a plan ("soll ... unterzeichnet werden")
+    outweighs the words of a concluded agreement."""
+    order = [s for s in STATUS_ORDER if s != "bestehend-sicher"] + ["bestehend-sicher"]
+    return next((status for status in order if _STATUS[status].search(text)), None)
 
 
 def find_records(text: str, segs: list[Segment], mentions: list[Mention], dates: list[DateMention]) -> list[CooperationCandidate]:
@@ -227,7 +234,8 @@ def find_records(text: str, segs: list[Segment], mentions: list[Mention], dates:
         relative = [(seg.start + r.start(), seg.start + r.end()) for r in _RELATIVE.finditer(seg.text)]
         own = [m for m in accepted if seg.start <= m.start < seg.end
                and not any(a <= m.start < b for a, b in relative)
-               and not _PLACE_ONLY.search(text[max(0, m.start - 14):m.start])]
+               and not _PLACE_ONLY.search(text[max(0, m.start - 40):m.start])
+               and not _AUTHORITY_ROLE.search(text[m.end:m.end + 80])]
         # anaphors: the body of that kind named last
         found: list[tuple[int, Place]] = [(m.start, m.place) for m in own]
         for a in _ANAPHOR.finditer(seg.text):
@@ -333,7 +341,7 @@ def _candidates(text, records: list[_Record], home, dates) -> list[CooperationCa
             "official-text", f"Kooperation: {names}", [Partner(p) for p in rec.places], seg, status=status,
             legal_form=_generic_form(form[0]) if form else "Unbekannt", role="Vertragspartner" if form else "Partner",
             lead_partner=rec.lead, legal_form_concept=form[0] if form else None, legal_form_text=form[1] if form else None,
-            start_date=start, quote=normalize(seg.text)))
+            start_date=start, quote=normalize(seg.text), statements=[st.segment for st in rec.statements]))
         main_done = main_done or main
     return found
 
