@@ -470,7 +470,7 @@ class _Rows:
             f"# Imported from {source} ({kind}) by `ikz import` on {_dt.date.today().isoformat()}: {len(self.blocks)} row(s).",
             "# Re-importing the spreadsheet under the same name replaces this file; edit the spreadsheet, not this file.",
             "",
-            *turtle_prefixes(["ikz", "fk", "sa", "status", "lf", "role", "xsd", "skos", "org", "prov", "schema", "oa"]).split("\n"),
+            *turtle_prefixes(["ikz", "fk", "sa", "status", "lf", "role", "xsd", "skos", "org", "prov", "schema", "oa", "foaf"]).split("\n"),
         ]
         lines = list(header)
         line_rows = []
