@@ -78,7 +78,7 @@ LEGAL_FORMS = [
     (re.compile(r"Zweckverband\w*|Verbandssatzung"), {"by": "by-zweckverband", "sh": "sh-zweckverband"}, "Zweckverband"),
     (re.compile(r"Zweckvereinbarung\w*"), {"rp": "rp-zweckvereinbarung", "sn": "sn-zweckvereinbarung", "ni": "ni-zweckvereinbarung",
                                            "by": "by-zweckvereinbarung"}, "oeffentlich-rechtliche-vereinbarung"),
-    (re.compile(r"öffentlich-rechtlich\w*\s+(?:Vereinbarung|Vertrag)\w*|\bÖRV\b"),
+    (re.compile(r"[Öö]ffentlich-rechtlich\w*\s+(?:Vereinbarung|Vertrag)\w*|\bÖRV\b"),
      {"nw": "nw-oeffentlich-rechtliche-vereinbarung", "he": "he-oeffentlich-rechtliche-vereinbarung",
       "sh": "sh-oeffentlich-rechtliche-vereinbarung", "bb": "bb-oeffentlich-rechtliche-vereinbarung"},
      "oeffentlich-rechtliche-vereinbarung"),
