@@ -378,4 +378,46 @@ def test_commands_are_listed_with_help():
     for command in COMMANDS:
         assert len(command.help or "") > 40
         result = CliRunner().invoke(command, ["--help"])
-        assert result.exit_code == 0 and "Aufruf:" in result.output
+        assert result.exit_code == 0 and "Aufruf:" in result.output  # German first: click's "Usage:" in German
+
+
+# --- the state portal's project record fields (issue 15) ----------------------------------------
+
+PORTAL_HEADER = "Titel;Beteiligte Kommunen;Federführung;Thema;Status;Rechtsform;Anlass;Finanzierung;Ansprechperson;Quelle;Zitat\n"
+PORTAL_ROW = ("Pflegekinderdienst Lünen und Selm;Lünen; Selm;Lünen;Kinder- und Jugendhilfe;bestehend;öffentlich-rechtliche Vereinbarung;"
+              "Schwertes Jugendhilfeausschuss befasst sich im Juni 2019 mit der Frage.;{financing};Herr Jörg Wiesenthal, Stadt Lünen;"
+              "doc:2019-protokoll-ag-jugendhilfe-kreis-unna;Die Städte Lünen und Selm haben zum 01.07.2018 eine öffentlich-rechtliche "
+              "Vereinbarung über die gemeinsame Wahrnehmung der Aufgaben des Pflegekinderdienstes geschlossen.\n")
+
+
+def test_import_reads_the_portal_record_fields(unna, tmp_path):
+    sheet = tmp_path / "projektprofile.csv"
+    # "Lünen; Selm" in one cell needs quotes in a ;-separated file
+    row = PORTAL_ROW.replace("Lünen; Selm", '"Lünen; Selm"').format(financing="")
+    sheet.write_text(PORTAL_HEADER + row, encoding="utf-8")
+    import_table(unna, sheet, "cooperations")
+    built = triples_of(build(unna, tmp_path / "out"))
+    coop = BASE + "cooperation/pflegekinderdienst-luenen-und-selm"
+    ikz = "https://w3id.org/ikz/ontology#"
+    assert (coop, ikz + "leadPartner", BASE + "municipality/05978024") in built
+    reason = next(o for s, p, o in built if s == coop and p == ikz + "reason")
+    assert (reason, "http://www.w3.org/ns/oa#exact", "Schwertes Jugendhilfeausschuss befasst sich im Juni 2019 mit der Frage.") in built
+    person = next(o for s, p, o in built if s == coop and p == ikz + "contactPerson")
+    assert (person, "http://xmlns.com/foaf/0.1/name", "Jörg Wiesenthal") in built
+
+
+@pytest.mark.parametrize("change, column, german, english", [
+    (lambda r: r.replace(";Lünen;Kinder", ";Unna;Kinder"), "Federführung", "steht aber nicht unter den Kommunen",
+     "is not among the cooperation's municipalities"),
+    (lambda r: r.replace("{financing}", "Die Kosten trägt allein die Stadt Lünen."), "Finanzierung",
+     "nicht genau einmal wörtlich", "does not occur exactly once, verbatim"),
+])
+def test_import_refuses_a_lead_outside_the_partners_and_a_record_text_not_in_the_source(unna, tmp_path, change, column, german, english):
+    sheet = tmp_path / "projektprofile.csv"
+    sheet.write_text(PORTAL_HEADER + change(PORTAL_ROW.replace("Lünen; Selm", '"Lünen; Selm"')).format(financing=""), encoding="utf-8")
+    with pytest.raises(ImportTableError) as raised:
+        import_table(unna, sheet, "cooperations")
+    assert [p.split(":")[0] for p in raised.value.problems] == [f"Zeile 2, Spalte '{column}'"]
+    assert german in raised.value.problems[0]
+    with use("en"):
+        assert english in raised.value.problems[0]

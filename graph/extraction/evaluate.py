@@ -10,6 +10,7 @@ from pathlib import Path
 import graph.core.namespaces as _ns
 from graph.extraction.findings import CooperationCandidate, Extraction
 from graph.extraction.places import PlaceIndex
+from graph.extraction.scoring import status_matches
 
 IKZ = str(_ns.IKZ)
 SKOS = str(_ns.SKOS)
@@ -130,7 +131,7 @@ def evaluate(extraction: Extraction, expected: Expected, index: PlaceIndex, base
             continue
         remaining.remove(match)
         score.found += 1
-        status_ok += match.get("status") in (None, c.status)
+        status_ok += status_matches(c.status, match.get("status"))
     score.missed += len(remaining)
     return {
         "towns": sets({p.key for p in extraction.towns()}, expected.towns),

@@ -53,7 +53,9 @@ from graph.extraction.drafts import ACCEPTED, REVIEW_PREDICATE, UNREVIEWED, Draf
 from graph.extraction.evaluate import Expected, Score, evaluate
 from graph.extraction.findings import Extraction
 from graph.extraction.mentions import check_context, find_addresses, find_concepts, find_dates, find_people, find_places, resolve, segments
+from graph.extraction.names import district_lists, drop_name_parts, inside, no_town_spans
 from graph.extraction.places import PLACE_CUES
+from graph.extraction.records import date_role, find_records
 from graph.rdf.textfile import read_text
 
 __all__ = [
@@ -83,10 +85,17 @@ def extract(text: str, ctx: ProjectContext | None = None) -> Extraction:
         if any(a.start <= m.start < a.end for a in addresses):
             m.accepted = True
     check_context(text, mentions)
+    district_lists(text, mentions, ctx.index)
+    names = no_town_spans(text)
+    for m in mentions:  # "Schleswig-Holstein", "Landratsamt Bautzen", "... Herne & Wanne-Eickel gGmbH"
+        reason = inside(m, names) if all(p.kind == "municipality" for p in m.candidates) else None
+        if reason:
+            m.accepted, m.reason = False, reason
     resolve(mentions, ctx)
     for a in addresses:
-        inside = [m for m in mentions if a.start <= m.start < a.end and m.place is not None]
-        a.place = inside[-1].place if inside else None
+        inside_ = [m for m in mentions if a.start <= m.start < a.end and m.place is not None]
+        a.place = inside_[-1].place if inside_ else None
+    drop_name_parts(text, mentions, addresses)
     for person in people:
         org_start = text.find(person.organisation, person.start) if person.organisation else -1
         if org_start >= 0:
@@ -96,7 +105,41 @@ def extract(text: str, ctx: ProjectContext | None = None) -> Extraction:
     cooperations = find_cooperations(text, segs, mentions, concepts, ctx)
     dates = find_dates(text)
     events = find_events(segs, dates)
-    return Extraction(text, segs, mentions, dates, people, addresses, concepts, cooperations, events)
+    cooperations = merge_records(cooperations, find_records(text, segs, mentions, dates))
+    roles = {d.start: date_role(text, d) for d in dates}
+    return Extraction(text, segs, mentions, dates, people, addresses, concepts, cooperations, events, roles)
+
+
+def merge_records(sentences: list, records: list) -> list:
+    """The sentence rules' candidates and the official-text records.
+
+    Candidates of the sentences a record reads with the record's partners take its lead, legal
+    form, start date and status (one per facility); those with fewer partners are parts of the
+    record and go; a record no candidate matches is added."""
+    merged = list(sentences)
+    for record in records:
+        own = {(st.start, st.end) for st in record.statements}
+        inside = [c for c in merged if c.rule != "official-text" and (c.segment.start, c.segment.end) in own]
+        same = [c for c in inside if c.partner_keys == record.partner_keys]
+        for c in inside:
+            if c.partner_keys < record.partner_keys and c.rule != "office-serves":
+                merged.remove(c)
+        if not same:
+            merged.append(record)
+            continue
+        seen = set()
+        for c in same:
+            facility = c.facility.label if c.facility else None
+            if facility in seen:
+                merged.remove(c)
+                continue
+            seen.add(facility)
+            c.lead_partner = c.lead_partner or record.lead_partner
+            c.legal_form_concept = c.legal_form_concept or record.legal_form_concept
+            c.legal_form_text = c.legal_form_text or record.legal_form_text
+            c.start_date = c.start_date or record.start_date
+            c.status = record.status
+    return merged
 
 
 def extract_file(project, path: str | Path, output: str | Path | None = None, *, base: str | None = None,

@@ -57,6 +57,8 @@ class PersonMention:
     places: list[Place] = field(default_factory=list)
     signatory: bool = False
     segment: Segment | None = None
+    title: str | None = None  # "Dr."
+    office: str = ""  # "Landrätin", "Leiter des Jugendamtes"
 
 
 @dataclass
@@ -115,6 +117,12 @@ class CooperationCandidate:
     role: str = "Partner"
     lead: Segment | None = None
     notes: list[str] = field(default_factory=list)
+    lead_partner: Place | None = None  # "federführend", "übernimmt ... für", "nimmt ... wahr"
+    legal_form_concept: str | None = None  # a Land's legal form (concept local name), e.g. "nw-oeffentlich-rechtliche-vereinbarung"
+    legal_form_text: str | None = None  # the text's own words for it
+    start_date: str | None = None  # ISO date the cooperation starts (never a "Stand" reference date)
+    quote: str | None = None
+    statements: list[Segment] = field(default_factory=list)  # every sentence an official-text record read
 
     @property
     def partner_keys(self) -> frozenset[str]:
@@ -142,6 +150,7 @@ class Extraction:
     concepts: list[ConceptMention]
     cooperations: list[CooperationCandidate]
     events: list[EventCandidate]
+    date_roles: dict[int, str] = field(default_factory=dict)  # date start offset → role ("start", "reference", ...)
 
     def places(self, kind: str | None = None) -> list[Place]:
         """The distinct places the text names (resolved, accepted mentions), in text order."""
@@ -174,7 +183,8 @@ class Extraction:
             "towns": [{"ags": p.key, "label": p.label} for p in self.towns()],
             "districts": [{"key": p.key, "label": p.label} for p in self.districts()],
             "ambiguous": {k: [p.key for p in v] for k, v in self.ambiguous().items()},
-            "dates": [{"text": d.surface, "value": d.value, "until": d.range_end, "line": self.line_of(d.start)} for d in self.dates],
+            "dates": [{"text": d.surface, "value": d.value, "until": d.range_end, "role": self.date_roles.get(d.start, "event"),
+                       "line": self.line_of(d.start)} for d in self.dates],
             "people": [{"name": p.name, "organisation": p.organisation, "places": [x.key for x in p.places],
                         "signatory": p.signatory, "line": self.line_of(p.start)} for p in self.people],
             "addresses": [{"text": a.text, "ags": a.place.key if a.place else None, "line": self.line_of(a.start)} for a in self.addresses],
@@ -185,6 +195,8 @@ class Extraction:
                 "facility": c.facility.label if c.facility else None,
                 "facility_kind": c.facility.kind.prefixed if c.facility and c.facility.kind else None,
                 "service_areas": [a.prefixed for a in c.service_areas], "status": c.status, "legal_form": c.legal_form,
+                "lead_partner": c.lead_partner.key if c.lead_partner else None, "legal_form_concept": c.legal_form_concept,
+                "start_date": c.start_date,
                 "line": c.segment.line, "quote": normalize(c.segment.text),
             } for c in self.cooperations],
             "events": [{"kind": e.kind, "label": e.label, "date": e.date.value, "line": e.segment.line} for e in self.events],

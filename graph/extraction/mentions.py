@@ -146,7 +146,7 @@ def find_addresses(text: str) -> list[AddressMention]:
     return sorted(found, key=lambda a: a.start)
 
 
-_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+_NAME_WORD = r"[A-ZÄÖÜ][^\W\d_A-ZÄÖÜ]+(?:-[A-ZÄÖÜ][^\W\d_A-ZÄÖÜ]+)?"
 _NAME = rf"{_NAME_WORD}(?:[ \t]+(?:von[ \t]+|van[ \t]+|de[ \t]+|zu[ \t]+)?{_NAME_WORD}){{1,2}}"
 _TITLE = r"(?:(?:Frau|Herrn?)[ \t]+)?(?:(?:Dr\.|Prof\.|Dipl\.-\w+\.?)[ \t]+)*"
 _PERSON_PAREN = re.compile(rf"{_TITLE}(?P<name>{_NAME})[ \t]*\((?P<org>[^()\n]{{3,90}})\)")
@@ -170,13 +170,32 @@ _NOT_NAME = {"Stadt", "Gemeinde", "Kreis", "Jugendamt", "Frau", "Herr", "Herrn",
 _NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "stelle", "amt", "tion", "tät", "hilfe", "kreis", "zentrum", "straße",
                  "bereich", "dienst", "leitung", "verwaltung", "gruppe", "kreise", "ämter", "stellen", "ungen", "arbeit",
                  "leiterin", "nahme", "wesen", "gesetz", "stadt", "gemeinde", "kommune", "ordnung", "sitzung", "nisse")
+#: Offices a person holds in a council paper, minutes or a press release.
+_OFFICE = (r"(?:Ober)?[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Städteregionsr(?:at|ätin)|Regionspräsident(?:in)?|"
+           r"Kreisdirektor(?:in)?|Beigeordnete[r]?|Kreisbeigeordnete[r]?|Kreistagsabgeordnete[r]?|Stadtverordnete[r]?|"
+           r"Ratsmitglied|Ausschussmitglied|Kreistagsvorsitzende[r]?|Vorsitzende[r]?|Schriftführer(?:in)?|Dezernent(?:in)?|"
+           r"Sachgebietsleiter(?:in)?|Amtsleiter(?:in)?|Fachbereichsleiter(?:in)?|Leiter(?:in)?|Sozialdezernent(?:in)?|"
+           r"Jugenddezernent(?:in)?|Präsident(?:in)?|Geschäftsführer(?:in)?")
+_OFFICE_WORDS = set(re.findall(r"[A-ZÄÖÜa-zäöüß]+", _OFFICE.replace("(?:in)?", "in").replace("[r]?", "r")))
+_HONORIFIC = r"(?:(?P<title>Dr\.|Prof\.(?:[ \t]+Dr\.)?)[ \t]+)?"
+#: "Landrat Frank Lindemann", "Herr Landrat Dr. Jörg Bergemann", "Frau Kreistagsabgeordnete Anke Wiese"
+_PERSON_OFFICE = re.compile(rf"\b(?:(?:Frau|Herrn?)[ \t]+)?(?P<office>{_OFFICE})[ \t]+{_HONORIFIC}(?P<name>{_NAME})\b")
+#: "die Landrätin des Landkreises Teltow-Fläming, Dr. Birgit Pohlmann"
+_PERSON_OFFICE_OF = re.compile(rf"\b(?P<office>{_OFFICE})[ \t]+(?P<org>(?:des|der|vom)[ \t]+[^,.;\n]{{3,70}}),[ \t]+{_HONORIFIC}(?P<name>{_NAME})\b")
+#: a line "Sönke Jessen, Landrat" or "gez. Dr. Markus Kiefer, Landrat" or "Dirk Lammers, Bürgermeister der Stadt Langenhagen"
+_PERSON_LINE_OFFICE = re.compile(rf"^[ \t]*(?:gez\.[ \t]+)?{_HONORIFIC}(?P<name>{_NAME})[ \t]*,[ \t]*(?P<office>(?:{_OFFICE})\b[^\n]{{0,80}})$", re.M)
+#: a name line followed by an office line ("Tobias Hergenröder" / "Landrat")
+_PERSON_LINE_THEN_OFFICE = re.compile(rf"^[ \t]*(?:gez\.[ \t]+)?{_HONORIFIC}(?P<name>{_NAME})[ \t]*\n[ \t]*(?P<office>(?:{_OFFICE})\b[^\n]{{0,80}})$", re.M)
+#: "Bearbeitung: Kessler, Monika" in the header of a council paper
+_PERSON_INVERTED = re.compile(r"\b(?:Sachbearbeitung|Bearbeitung|Bearbeiter(?:in)?|Ansprechpartner(?:in)?|Verfasser(?:in)?|Auskunft)"
+                              rf":[ \t]*(?P<last>{_NAME_WORD}),[ \t]*(?P<first>{_NAME_WORD})(?:[ \t]*\((?P<org>[^()\n]{{3,90}})\))?")
 _CLOSING = re.compile(r"^\s*(?:Mit freundlichen Grüßen|Mit freundlichem Gruß|Freundliche Grüße|Viele Grüße|gez\.|"
                       r"Im Auftrag|i\.\s?A\.|Für die Richtigkeit|Unterschriften)", re.M)
 
 
 def _name_ok(name: str, index: PlaceIndex) -> bool:
     words = name.split()
-    if any(w in _NOT_NAME for w in words) or word_tokens(name) in index.forms:
+    if any(w in _NOT_NAME or w in _OFFICE_WORDS for w in words) or word_tokens(name) in index.forms:
         return False
     if any(w.casefold().endswith(_NOUN_ENDINGS) for w in words):
         return False
@@ -199,7 +218,8 @@ def find_people(text: str, index: PlaceIndex) -> list[PersonMention]:
     signature_from = closing.start() if closing else len(text)
     found: list[PersonMention] = []
 
-    def add(start: int, end: int, name: str, org: str | None, parenthesised: bool = False) -> None:
+    def add(start: int, end: int, name: str, org: str | None, parenthesised: bool = False, office: str = "",
+            title: str | None = None) -> None:
         name = " ".join(name.split())
         if not _name_ok(name, index) or any(p.start <= start < p.end or start <= p.start < end for p in found):
             return
@@ -208,7 +228,32 @@ def find_people(text: str, index: PlaceIndex) -> list[PersonMention]:
             if parenthesised:
                 return  # "Wetter (Ruhr)"-like: parentheses that name no organisation
             org = ""
-        found.append(PersonMention(start, end, name, org, signatory=start >= signature_from))
+        if title is None:
+            before = re.search(r"(Dr\.|Prof\.)[ \t]*$", text[max(0, start - 8):start])
+            title = before.group(1) if before else None
+        found.append(PersonMention(start, end, name, org, signatory=start >= signature_from, title=title, office=office))
+
+    def office_and_body(words: str) -> tuple[str, str]:
+        """"Bürgermeister der Stadt Langenhagen" → ("Bürgermeister", "Stadt Langenhagen")."""
+        words = " ".join(words.split()).strip(" ,")
+        m = re.match(r"(.+?)\s+(?:des|der|vom|für)\s+((?:Stadt|Gemeinde|Landkreises|Kreises|Landkreis|Kreis|Region|StädteRegion)\b.*)$", words)
+        return (m.group(1), m.group(2)) if m else (words, "")
+
+    for m in _PERSON_LINE_OFFICE.finditer(text):
+        office, body = office_and_body(m.group("office"))
+        add(m.start("name"), m.end("name"), m.group("name"), body, office=office, title=m.group("title"))
+    for m in _PERSON_LINE_THEN_OFFICE.finditer(text):
+        office, body = office_and_body(m.group("office"))
+        add(m.start("name"), m.end("name"), m.group("name"), body, office=office, title=m.group("title"))
+    for m in _PERSON_OFFICE_OF.finditer(text):
+        org = re.sub(r"^(?:des|der|vom)\s+", "", m.group("org"))
+        add(m.start("name"), m.end("name"), m.group("name"), org, office=m.group("office"), title=m.group("title"))
+    for m in _PERSON_OFFICE.finditer(text):
+        org = re.match(r"\s+(?:vom|von der|des|der)\s+((?:Landkreis|Kreis|Stadt|StädteRegion|Region)\w*\s+[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*)?)",
+                       text[m.end("name"):m.end("name") + 80])
+        add(m.start("name"), m.end("name"), m.group("name"), org.group(1) if org else "", office=m.group("office"), title=m.group("title"))
+    for m in _PERSON_INVERTED.finditer(text):
+        add(m.start("last"), m.end("first"), f"{m.group('first')} {m.group('last')}", m.group("org") or "", office="Sachbearbeitung")
 
     for m in _PERSON_PAREN.finditer(text):
         add(m.start("name"), m.end(), m.group("name"), m.group("org"), parenthesised=True)

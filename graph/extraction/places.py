@@ -164,7 +164,9 @@ def build_index(national: Path, references: tuple[Path, ...], district_labels: t
         if place.kind == "district":
             index.district_names.add(place.official.split(",")[0].strip())
             for form in _district_forms(place):
-                index.add(form, place, "name")
+                if form not in names:
+                    index.add(form, place, "name")
+                    index.district_names.add(form)
     aliases = [(alias, key) for alias, key in DISTRICT_ALIASES.items() if key] + list(district_labels)
     for alias, key in aliases:
         if key in places:
@@ -210,6 +212,12 @@ def _district_forms(place: Place):
         for prefix in ("Landkreis", "Landkreises", "Kreis", "Kreises"):
             yield f"{prefix} {base}"
         return
+    if re.match(r"^\w+kreis\s+\S", base):  # "Eifelkreis Bitburg-Prüm", "Altmarkkreis Salzwedel"
+        head, rest = base.split(None, 1)
+        yield base
+        yield f"{head}es {rest}"
+        yield rest
+        return
     if re.search(r"(?:^|[-\s])Kreis\b|kreis$", base):
         yield base
         adjective = re.match(r"^(\w+)er Kreis$", base)
@@ -223,6 +231,13 @@ def _district_forms(place: Place):
         return
     if base.startswith(("Region ", "Städteregion ", "Regionalverband ")):
         yield base
+        head, rest = base.split(None, 1)
+        if head == "Städteregion":
+            yield f"StädteRegion {rest}"
+        if head == "Regionalverband":
+            yield f"Regionalverbandes {rest}"
         return
     for prefix in ("Kreis", "Kreises", "Landkreis", "Landkreises"):
         yield f"{prefix} {base}"
+    if len(base) >= 5 and base not in COMMON_WORDS:  # "Teltow-Fläming", "Stormarn": the bare name is the district
+        yield base

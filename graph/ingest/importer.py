@@ -18,7 +18,7 @@ from graph.extraction.drafts import DRAFT_PREFIXES
 from graph.ingest.additions import register_additions
 from graph.ingest.changes import Changes, ImportTableError, ListMessage, check_changes, write_changes
 from graph.ingest.sources import LANGUAGE_TAGS, parse_german_date
-from graph.ingest.templates import Column, KINDS, LEGAL_FORM_WORDS, TEMPLATES, header_key
+from graph.ingest.templates import KINDS, LEGAL_FORM_WORDS, RECORD_TEXTS, TEMPLATES, Column, header_key
 from graph.rdf.parse import parse_turtle
 from graph.rdf.tables import Table, TableError, read_table
 
@@ -259,6 +259,19 @@ class _Rows:
                 return doc, None
         return doc, normalize(quote)
 
+    def _verbatim(self, row: int, column: Column, doc: str, value: str) -> str | None:
+        """A record field (Anlass, Ziel, ...) is a quote: its text must occur once in the source."""
+        text_file = next((t for t, d in self.ctx.documents.items() if d == doc), None)
+        text = self.texts.get(text_file) if text_file else None
+        if text_file and text_file not in self.texts:
+            path = self.ctx.data_dir / text_file
+            text = self.texts[text_file] = NormalizedText(path.read_text(encoding="utf-8")) if path.is_file() else None
+        if text is not None and len(text.find_all(value)) != 1:
+            self.problems.add(row, column, msg("ingest.import.record-text-missing", path=f"data/{text_file}"),
+                              msg("ingest.import.record-text-expected"))
+            return None
+        return normalize(value)
+
     def _quote_node(self, doc: str, local: str, exact: str) -> tuple[str, str]:
         lang = LANGUAGE_TAGS.get(self.ctx.languages.get(doc, "DEU"), "de")
         iri = f"{doc[len(self.base):]}/quote/import-{local}"
@@ -334,11 +347,23 @@ class _Rows:
         if role is None:
             self.problems.add(row, t["role"], msg("ingest.import.no-role", value=values["role"]), msg("ingest.import.role-expected"))
         start = self._date(row, values, t)
+        lead = None
+        if values.get("lead"):
+            lead, error = _place_path(values["lead"], self.ctx)
+            if error:
+                self.problems.add(row, t["lead"], error, t["lead"].expected)
+            elif lead not in partners:
+                self.problems.add(row, t["lead"], msg("ingest.import.lead-not-partner", value=values["lead"]), t["lead"].expected)
         doc, exact = self._source(row, values, t)
+        texts = {key: self._verbatim(row, t[key], doc, values[key]) for key in RECORD_TEXTS if values.get(key) and doc}
         if len(self.problems.items) != before or path is None:
             return
         local = path.split("/", 1)[1]
         q_iri, q_block = self._quote_node(doc, local, exact)
+        record_blocks = []
+        for key, text in texts.items():
+            iri, block = self._quote_node(doc, f"{local}-{key}", text)
+            record_blocks.append((RECORD_TEXTS[key], iri, block))
         lines = [f"# row {row}", f"<{path}> a {'ikz:SharedFacilityUse' if facility else 'ikz:Cooperation'} ;",
                  f"    skos:prefLabel {turtle_string(values['label'])}@de ;"]
         if facility:
@@ -348,7 +373,20 @@ class _Rows:
             lines.append(f"    schema:startDate {start} ;")
         if values.get("note"):
             lines.append(f"    skos:note {turtle_string(values['note'])}@de ;")
+        if lead:
+            lines.append(f"    ikz:leadPartner <{lead}> ;")
+        if values.get("others"):
+            lines.append(f"    ikz:participantsDescribedAs {turtle_string(values['others'])}@de ;")
+        for prop, iri, _ in record_blocks:
+            lines.append(f"    {prop} {iri} ;")
+        contact = _person_name(values.get("contact", ""))
+        if contact:
+            lines.append(f"    ikz:contactPerson <person/import-{local}-ansprechperson> ;")
         lines.append(f"    prov:wasDerivedFrom <{doc[len(self.base):]}> ; ikz:quote {q_iri} .")
+        if contact:
+            lines.append(f"<person/import-{local}-ansprechperson> a foaf:Person ; foaf:name {turtle_string(contact[0])} ;\n"
+                         f"    skos:note {turtle_string(values['contact'])}@de .")
+        lines += [block for _, _, block in record_blocks]
         for partner in partners:
             self.places.add(self.base + partner)
             member = f"membership/{local}-{partner.rsplit('/', 1)[1]}"
@@ -432,7 +470,7 @@ class _Rows:
             f"# Imported from {source} ({kind}) by `ikz import` on {_dt.date.today().isoformat()}: {len(self.blocks)} row(s).",
             "# Re-importing the spreadsheet under the same name replaces this file; edit the spreadsheet, not this file.",
             "",
-            *turtle_prefixes(["ikz", "fk", "sa", "status", "lf", "role", "xsd", "skos", "org", "prov", "schema", "oa"]).split("\n"),
+            *turtle_prefixes(["ikz", "fk", "sa", "status", "lf", "role", "xsd", "skos", "org", "prov", "schema", "oa", "foaf"]).split("\n"),
         ]
         lines = list(header)
         line_rows = []
@@ -441,3 +479,14 @@ class _Rows:
             line_rows.append((len(lines) + 1, row))
             lines += block.split("\n")
         return "\n".join(lines) + "\n", line_rows
+
+
+def _person_name(value: str) -> tuple[str, str] | None:
+    """"Frau Dr. Katja Nowak, Sachgebietsleiterin ..." → ("Katja Nowak", the rest)."""
+    value = " ".join(value.split())
+    if not value:
+        return None
+    name, _, rest = value.partition(",")
+    name = re.sub(r"^(?:(?:Frau|Herrn?|Dr\.|Prof\.)\s+)+", "", name.strip())
+    return (name, rest.strip()) if name else None
+

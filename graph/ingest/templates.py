@@ -27,10 +27,10 @@ TEMPLATES: dict[str, dict[str, Column]] = {
     "cooperations": _columns(
         ("id", "ID", ("id", "kennung", "schluessel"), False, msg("ingest.column.cooperations.id")),
         ("label", "Bezeichnung", ("bezeichnung", "label", "name", "titel", "kooperation"), True, msg("ingest.column.cooperations.label")),
-        ("partners", "Kommunen", ("kommunen", "kommune", "partner", "partners", "mitglieder", "beteiligte"), True,
+        ("partners", "Kommunen", ("kommunen", "kommune", "partner", "partners", "mitglieder", "beteiligte", "beteiligtekommunen"), True,
          msg("ingest.column.cooperations.partners")),
-        ("service_area", "Aufgabengebiet", ("aufgabengebiet", "servicearea", "aufgabe", "bereich", "aufgabenbereich"), True,
-         msg("ingest.column.cooperations.service_area")),
+        ("service_area", "Aufgabengebiet", ("aufgabengebiet", "servicearea", "aufgabe", "bereich", "aufgabenbereich", "thema", "themen"),
+         True, msg("ingest.column.cooperations.service_area")),
         ("status", "Status", ("status", "stand"), True, msg("ingest.column.cooperations.status")),
         ("legal_form", "Rechtsform", ("rechtsform", "legalform", "form"), False,
          msg("ingest.column.cooperations.legal_form")),
@@ -46,6 +46,17 @@ TEMPLATES: dict[str, dict[str, Column]] = {
          msg("ingest.column.cooperations.source")),
         ("quote", "Zitat", ("zitat", "quote", "beleg"), True, msg("ingest.column.cooperations.quote")),
         ("note", "Bemerkung", ("bemerkung", "anmerkung", "note", "notes", "kommentar"), False, msg("ingest.column.cooperations.note")),
+        # the fields of a state portal's project record (interkommunales.nrw: Federführung, Anlass, Ziel, ...)
+        ("lead", "Federführung", ("federfuehrung", "federfuehrendekommune", "federfuehrend", "lead", "leadpartner"), False,
+         msg("ingest.column.cooperations.lead")),
+        ("others", "weitere Beteiligte", ("weiterebeteiligte", "sonstigebeteiligte", "others"), False,
+         msg("ingest.column.cooperations.others")),
+        ("reason", "Anlass", ("anlass", "reason"), False, msg("ingest.column.cooperations.reason")),
+        ("goal", "Ziel", ("ziel", "ziele", "goal"), False, msg("ingest.column.cooperations.goal")),
+        ("implementation", "Umsetzung", ("umsetzung", "implementation"), False, msg("ingest.column.cooperations.implementation")),
+        ("financing", "Finanzierung", ("finanzierung", "financing", "kosten"), False, msg("ingest.column.cooperations.financing")),
+        ("contact", "Ansprechperson", ("ansprechperson", "ansprechpartner", "ansprechpartnerin", "kontakt", "contact"), False,
+         msg("ingest.column.cooperations.contact")),
     ),
     "facilities": _columns(
         ("id", "ID", ("id", "kennung", "schluessel"), False, msg("ingest.column.facilities.id")),
@@ -67,7 +78,10 @@ LEGAL_FORM_WORDS = {"örv": "OeffentlichRechtlicheVereinbarung", "oerv": "Oeffen
                      "öffentlich-rechtliche vereinbarung": "OeffentlichRechtlicheVereinbarung",
                      "zweckverband": "Zweckverband", "arbeitsgemeinschaft": "Arbeitsgemeinschaft", "informell": "Informell",
                      "unbekannt": "Unbekannt", "unknown": "Unbekannt", "privatrechtlich": "Privatrechtlich", "vertrag": "Privatrechtlich",
-                     "gemeinsames kommunalunternehmen": "GemeinsamesKommunalunternehmen"}
+                     "gemeinsames kommunalunternehmen": "GemeinsamesKommunalunternehmen",
+                     "zweckvereinbarung": "oeffentlich-rechtliche-vereinbarung", "gemeinsamer vertrag": "gemeinsamer-vertrag"}
+#: Record fields written as quotes of the source (column key → property).
+RECORD_TEXTS = {"reason": "ikz:reason", "goal": "ikz:goal", "implementation": "ikz:implementation", "financing": "ikz:financing"}
 
 
 def header_key(text: str) -> str:
