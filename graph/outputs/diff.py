@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.core.errors import IKZError, ProjectError
+from graph.core.i18n import t
 from graph.core.namespaces import base_iri, data_prefixes
 from graph.core.project import Project
 
@@ -38,43 +39,6 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 SECTIONS = ("cooperations", "facilities", "sources")
-
-TEXT = {
-    "cooperations": ("Kooperationen", "Cooperations"),
-    "facilities": ("Einrichtungen", "Facilities"),
-    "sources": ("Quellen", "Sources"),
-    "added": ("neu", "added"),
-    "removed": ("entfernt", "removed"),
-    "changed": ("geändert", "changed"),
-    "none": ("Keine Änderungen an Kooperationen, Einrichtungen oder Quellen.", "No changes in cooperations, facilities or sources."),
-    "label": ("Bezeichnung", "label"),
-    "type": ("Art", "type"),
-    "status": ("Status", "status"),
-    "legal_form": ("Rechtsform", "legal form"),
-    "service_areas": ("Aufgabengebiete", "service areas"),
-    "facility": ("Einrichtung", "facility"),
-    "partners": ("Partner", "partners"),
-    "sources": ("Quellen", "sources"),
-    "kind": ("Einrichtungsart", "kind"),
-    "operator": ("Träger", "operator"),
-    "address": ("Adresse", "address"),
-    "unknown": ("unbekannt", "unknown"),
-    "title": ("Titel", "title"),
-    "date": ("Datum", "date"),
-    "not_before": ("nicht vor", "not before"),
-    "not_after": ("nicht nach", "not after"),
-    "text_file": ("Textdatei", "text file"),
-    "creators": ("Verfasser", "authors"),
-    "through": ("durch", "through"),
-    "from": ("Vorher", "Old"),
-    "to": ("Nachher", "New"),
-}
-
-
-def t(key: str, lang: str) -> str:
-    de, en = TEXT[key]
-    return de if lang == "de" else en
-
 
 # ---------------------------------------------------------------------------------------------
 # Versions of the graph
@@ -218,7 +182,7 @@ def _records(triples, lang: str, short=lambda iri: iri) -> dict[str, dict[str, d
             for member in g.values(membership, ORG + "member"):
                 role = ", ".join(name(r) for r in g.values(membership, ORG + "role"))
                 through = ", ".join(name(o) for o in g.values(membership, IKZ + "actingThrough"))
-                partners.append(name(member) + (f" ({role}" + (f"; {t('through', lang)} {through}" if through else "") + ")" if role or through else ""))
+                partners.append(name(member) + (f" ({role}" + (f"; {t('diff.through', lang)} {through}" if through else "") + ")" if role or through else ""))
         types = [ty for ty in g.values(c, RDF_TYPE) if ty.startswith(IKZ)]
         cooperations[c] = {
             "label": g.label(c, lang),
@@ -311,31 +275,31 @@ def format_diff(diff: Diff, lang: str = "de") -> str:
     """The diff as text: per section a count line, then + added, − removed, ~ changed (with fields)."""
     lines = []
     if diff.old or diff.new:
-        lines.append(f"{t('from', lang)}: {diff.old}    {t('to', lang)}: {diff.new}")
+        lines.append(f"{t('diff.from', lang)}: {diff.old}    {t('diff.to', lang)}: {diff.new}")
     if diff.empty:
-        return "\n".join(lines + [t("none", lang)])
+        return "\n".join(lines + [t("diff.none", lang)])
     for section in SECTIONS:
         items = diff.sections.get(section, {})
         counts = {k: len(items.get(k, [])) for k in ("added", "removed", "changed")}
         if not any(counts.values()):
             continue
-        lines.append(f"{t(section, lang)}: " + ", ".join(f"{n} {t(k, lang)}" for k, n in counts.items()))
+        lines.append(f"{t('diff.' + section, lang)}: " + ", ".join(f"{n} {t('diff.' + k, lang)}" for k, n in counts.items()))
         for item in items.get("added", []):
             lines.append(f"  + {item['iri']}  {item['label']}")
             if item.get("partners"):
-                lines.append(f"      {t('partners', lang)}: " + "; ".join(item["partners"]))
+                lines.append(f"      {t('diff.partners', lang)}: " + "; ".join(item["partners"]))
         for item in items.get("removed", []):
             lines.append(f"  - {item['iri']}  {item['label']}")
             if item.get("partners"):
-                lines.append(f"      {t('partners', lang)}: " + "; ".join(item["partners"]))
+                lines.append(f"      {t('diff.partners', lang)}: " + "; ".join(item["partners"]))
         for item in items.get("changed", []):
             lines.append(f"  ~ {item['iri']}  {item['label']}")
             for key, change in item["changes"].items():
                 if "old" in change:
-                    lines.append(f"      {t(key, lang)}: {change['old'] or '–'} → {change['new'] or '–'}")
+                    lines.append(f"      {t('diff.' + key, lang)}: {change['old'] or '–'} → {change['new'] or '–'}")
                 else:
                     parts = [f"+ {v}" for v in change["added"]] + [f"- {v}" for v in change["removed"]]
-                    lines.append(f"      {t(key, lang)}: " + "; ".join(parts))
+                    lines.append(f"      {t('diff.' + key, lang)}: " + "; ".join(parts))
     return "\n".join(lines)
 
 

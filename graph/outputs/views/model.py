@@ -42,7 +42,8 @@ from graph.core.namespaces import IKZ, STATUS
 from graph.outputs.views import layout as _layout
 from graph.outputs.views import style as _style
 from graph.outputs.views.facts import FACILITY_KIND_SCHEME, SERVICE_AREA_SCHEME, Facility, Facts, ViewError, local_name, select
-from graph.outputs.views.text import LANGS, shared, t
+from graph.core.i18n import LANGS, t
+from graph.outputs.views.text import shared
 
 KINDS = ("facilities", "partners")
 LAYOUTS = ("geo", "force")
@@ -341,25 +342,25 @@ class _Builder:
         for m in sorted(members, key=lambda m: (not self.is_town(m.member), self.label(m.member))):
             name = self.label(m.member)
             if m.office and m.office_town != m.member:
-                name += f" ({self.t('acting_through')} {self.label(m.office)})"
+                name += f" ({self.t('views.acting_through')} {self.label(m.office)})"
             if name not in partner_names:
                 partner_names.append(name)
-        facts = [(self.t("cooperation_kind"), self.class_label(cooperation))]
-        facts.append((self.t("status"), self.label(c.status, "?")))
+        facts = [(self.t("views.cooperation_kind"), self.class_label(cooperation))]
+        facts.append((self.t("views.status"), self.label(c.status, "?")))
         areas = self.areas_of(cooperation)
         if c.areas:
-            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in c.areas)))
+            facts.append((self.t("views.service_area"), ", ".join(self.label(a) for a in c.areas)))
         elif areas:
-            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in areas)))
+            facts.append((self.t("views.service_area"), ", ".join(self.label(a) for a in areas)))
         for facility in c.facilities:
-            facts.append((self.t("facility"), self.label(facility)))
+            facts.append((self.t("views.facility"), self.label(facility)))
         if c.legal_form:
-            facts.append((self.t("legal_form"), self.label(c.legal_form)))
-        facts.append((self.t("partners"), ", ".join(partner_names)))
+            facts.append((self.t("views.legal_form"), self.label(c.legal_form)))
+        facts.append((self.t("views.partners"), ", ".join(partner_names)))
         quotes = self.quotes(cooperation)
         for m in members:
             if m.member in focus and self.acting_note(m):
-                facts.append((self.t("acting_through"), self.acting_note(m)))
+                facts.append((self.t("views.acting_through"), self.acting_note(m)))
                 for q in self.quotes(m.iri):
                     if q not in quotes:
                         quotes.append(q)
@@ -401,18 +402,18 @@ class _Builder:
         data = self.f.towns[town]
         facts = []
         if data.ags:
-            facts.append((self.t("ags"), data.ags))
+            facts.append((self.t("views.ags"), data.ags))
         if data.district:
-            facts.append((self.t("district"), self.label(data.district)))
+            facts.append((self.t("views.district"), self.label(data.district)))
         if data.offices:
-            facts.append((self.t("office"), ", ".join(self.label(o) for o in data.offices)))
+            facts.append((self.t("views.office"), ", ".join(self.label(o) for o in data.offices)))
         else:
             via = sorted({self.label(m.office) for m in self.f.memberships_by_member.get(town, [])
                           if m.office and m.office_town != town})
-            note = self.t("no_own_office")
+            note = self.t("views.no_own_office")
             if via:
-                note += f" – {self.t('acting_through')} {', '.join(via)}"
-            facts.append((self.t("office"), note))
+                note += f" – {self.t('views.acting_through')} {', '.join(via)}"
+            facts.append((self.t("views.office"), note))
         facts.extend(extra_facts)
         return Info(kind=self.label(str(IKZ.Municipality)), title=self.label(town), facts=facts,
                     quotes=self.quotes(town), sources=self.sources(town))
@@ -442,7 +443,7 @@ class _FacilitiesBuilder(_Builder):
         for town in self.towns_shown(uses):
             extra = []
             if uses.get(town):
-                extra.append((self.t("uses"), "; ".join(sorted(set(uses[town])))))
+                extra.append((self.t("views.uses"), "; ".join(sorted(set(uses[town])))))
             self.add_node(town, "town", self.label(town), self.town_info(town, extra))
 
         for facility in sorted(coops_of_facility):
@@ -453,13 +454,13 @@ class _FacilitiesBuilder(_Builder):
 
     def use_info(self, cooperation: str, facility: str, m) -> Info:
         c = self.f.cooperations[cooperation]
-        facts = [(self.t("cooperation"), self.label(cooperation)),
-                 (self.t("role"), self.label(m.role, "?")),
-                 (self.t("status"), self.label(c.status, "?"))]
+        facts = [(self.t("views.cooperation"), self.label(cooperation)),
+                 (self.t("views.role"), self.label(m.role, "?")),
+                 (self.t("views.status"), self.label(c.status, "?"))]
         if self.acting_note(m):
-            facts.append((self.t("acting_through"), self.label(m.office)))
+            facts.append((self.t("views.acting_through"), self.label(m.office)))
         if c.legal_form:
-            facts.append((self.t("legal_form"), self.label(c.legal_form)))
+            facts.append((self.t("views.legal_form"), self.label(c.legal_form)))
         return Info(
             kind=self.class_label(cooperation),
             title=f"{self.label(m.member)} – {self.label(facility)}",
@@ -476,23 +477,23 @@ class _FacilitiesBuilder(_Builder):
         node_type = next((_style.FACILITY_TYPES[r] for r in roots if r in _style.FACILITY_TYPES), "facility")
         facts = []
         if kinds:
-            facts.append((self.t("facility_kind"), ", ".join(self.label(k) for k in kinds)))
+            facts.append((self.t("views.facility_kind"), ", ".join(self.label(k) for k in kinds)))
         if data and data.operators:
-            facts.append((self.t("operator"), ", ".join(self.label(o) for o, _ in data.operators)))
+            facts.append((self.t("views.operator"), ", ".join(self.label(o) for o, _ in data.operators)))
         elif data and data.operator_unknown:
-            facts.append((self.t("operator"), self.t("operator_unknown")))
+            facts.append((self.t("views.operator"), self.t("views.operator_unknown")))
         if data and data.areas:
-            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in data.areas)))
+            facts.append((self.t("views.service_area"), ", ".join(self.label(a) for a in data.areas)))
         names = []
         for town, m in sorted(users, key=lambda u: self.label(u[0])):
             name = self.label(town)
             if m.office and m.office_town != town:
-                name += f" ({self.t('acting_through')} {self.label(m.office)})"
+                name += f" ({self.t('views.acting_through')} {self.label(m.office)})"
             if name not in names:
                 names.append(name)
-        facts.append((self.t("used_by"), ", ".join(names)))
+        facts.append((self.t("views.used_by"), ", ".join(names)))
         for cooperation in cooperations:
-            facts.append((self.t("cooperation"), f"{self.label(cooperation)} "
+            facts.append((self.t("views.cooperation"), f"{self.label(cooperation)} "
                           f"({self.label(self.f.cooperations[cooperation].status, '?')})"))
         facets: dict[str, list[str]] = {"status": sorted({self.status_group(c) for c in cooperations})}
         facets["area"] = sorted({a for c in cooperations for a in self.facets(c)["area"]})
@@ -512,16 +513,16 @@ class _FacilitiesBuilder(_Builder):
             edge_id = f"operated|{facility}|{operator}"
             if operator not in self.nodes:
                 op_info = Info(kind=self.label(cls or str(IKZ.Provider)), title=self.label(operator),
-                               facts=[(self.t("operates"), self.label(facility))],
+                               facts=[(self.t("views.operates"), self.label(facility))],
                                quotes=self.quotes(operator), sources=self.sources(operator))
                 self.add_node(operator, op_type, self.label(operator), op_info, requires=[edge_id])
             else:
                 node = self.nodes[operator]
                 if node.type != "town":
                     node.requires.append(edge_id)
-                    node.info.facts.append((self.t("operates"), self.label(facility)))
+                    node.info.facts.append((self.t("views.operates"), self.label(facility)))
             info = Info(kind=self.label(str(IKZ.operatedBy)), title=f"{self.label(facility)} – {self.label(operator)}",
-                        facts=[(self.t("operator"), self.label(operator))],
+                        facts=[(self.t("views.operator"), self.label(operator))],
                         quotes=self.quotes(facility), sources=self.sources(facility))
             self.add_edge(edge_id, facility, operator, "operated-by", EXISTING, info)
 
@@ -530,38 +531,38 @@ class _FacilitiesBuilder(_Builder):
         items = []
         for cooperation, m in entries:
             item = Info(kind=self.class_label(cooperation), title=self.label(cooperation),
-                        facts=[(self.t("status"), self.label(self.f.cooperations[cooperation].status, "?"))],
+                        facts=[(self.t("views.status"), self.label(self.f.cooperations[cooperation].status, "?"))],
                         quotes=self.quotes(m.iri) or self.quotes(cooperation),
                         sources=self.sources(m.iri), facets=self.facets(cooperation))
             items.append(item)
         office_town = entries[0][1].office_town
         info = Info(kind=self.label(str(IKZ.actingThrough)),
-                    title=f"{self.label(town)} – {self.t('acting_through')} – {self.label(office)}",
+                    title=f"{self.label(town)} – {self.t('views.acting_through')} – {self.label(office)}",
                     facts=[(self.label(str(IKZ.Municipality)), self.label(town)),
-                           (self.t("acting_through"), self.label(office))]
-                    + ([(self.t("office_of"), self.label(office_town))] if office_town else []),
+                           (self.t("views.acting_through"), self.label(office))]
+                    + ([(self.t("views.office_of"), self.label(office_town))] if office_town else []),
                     items=items)
         statuses = {self.status_group(c) for c, _ in entries}
         self.add_edge(edge_id, town, office, "acting-through", EXISTING if EXISTING in statuses else PROPOSED,
-                      info, label=self.t("acting_through"))
+                      info, label=self.t("views.acting_through"))
         if office not in self.nodes:
             facts = []
             if office_town:
-                facts.append((self.t("office_of"), self.label(office_town)))
-            facts.append((self.t("acts_for"), self.label(town)))
+                facts.append((self.t("views.office_of"), self.label(office_town)))
+            facts.append((self.t("views.acts_for"), self.label(town)))
             self.add_node(office, "office", self.label(office),
                           Info(kind=self.label(str(IKZ.YouthWelfareOffice)), title=self.label(office), facts=facts,
                                quotes=self.quotes(office), sources=self.sources(office)),
                           requires=[edge_id])
             if office_town and office_town in self.nodes:
-                unit_info = Info(kind=self.t("office_of"), title=f"{self.label(office)} – {self.label(office_town)}",
-                                 facts=[(self.t("office_of"), self.label(office_town))],
+                unit_info = Info(kind=self.t("views.office_of"), title=f"{self.label(office)} – {self.label(office_town)}",
+                                 facts=[(self.t("views.office_of"), self.label(office_town))],
                                  quotes=self.quotes(office), sources=self.sources(office))
                 self.add_edge(f"office|{office}|{office_town}", office, office_town, "office-of", EXISTING, unit_info)
         else:
             node = self.nodes[office]
             node.requires.append(edge_id)
-            node.info.facts.append((self.t("acts_for"), self.label(town)))
+            node.info.facts.append((self.t("views.acts_for"), self.label(town)))
 
 
 class _PartnersBuilder(_Builder):
@@ -582,9 +583,9 @@ class _PartnersBuilder(_Builder):
 
         for town in self.towns_shown(cooperations_of):
             n = len(cooperations_of.get(town, ()))
-            extra = [(self.t("cooperation"), self.t("cooperations_one") if n == 1 else self.t("cooperations_many", n=n))]
+            extra = [(self.t("views.cooperation"), self.t("views.cooperations_one") if n == 1 else self.t("views.cooperations_many", n=n))]
             if partners.get(town):
-                extra.append((self.t("partner_towns"), ", ".join(sorted(self.label(p) for p in partners[town]))))
+                extra.append((self.t("views.partner_towns"), ", ".join(sorted(self.label(p) for p in partners[town]))))
             self.add_node(town, "town", self.label(town), self.town_info(town, extra))
 
         for (a, b, status), cooperations in sorted(groups.items()):
@@ -616,14 +617,14 @@ class _DistrictBuilder(_Builder):
         return self.f.towns[town].district or NO_DISTRICT
 
     def district_label(self, district: str) -> str:
-        return self.t("no_district") if district == NO_DISTRICT else self.label(district)
+        return self.t("views.no_district") if district == NO_DISTRICT else self.label(district)
 
     def names(self, labels) -> str:
         """'A, B, C … und 12 weitere': at most ``EXAMPLE_NAMES`` names, sorted."""
         labels = sorted(set(labels))
         text = ", ".join(labels[:EXAMPLE_NAMES])
         if len(labels) > EXAMPLE_NAMES:
-            text += " " + self.t("and_more", n=_number(len(labels) - EXAMPLE_NAMES, self.lang))
+            text += " " + self.t("views.and_more", n=_number(len(labels) - EXAMPLE_NAMES, self.lang))
         return text
 
     def count(self, n: int, one: str, many: str) -> str:
@@ -666,11 +667,11 @@ class _DistrictBuilder(_Builder):
 
     def add_district(self, district: str, towns: set[str], facts: list[tuple[str, str]], quotes, sources) -> Node:
         in_register = self.register_size.get(district, 0)
-        label = self.t("district_label_one" if len(towns) == 1 else "district_label",
+        label = self.t("views.district_label_one" if len(towns) == 1 else "district_label",
                        name=self.district_label(district), n=_number(len(towns), self.lang))
-        head = [(self.t("towns"), self.t("taking_part", n=_number(len(towns), self.lang),
+        head = [(self.t("views.towns"), self.t("views.taking_part", n=_number(len(towns), self.lang),
                                            total=_number(in_register, self.lang))),
-                (self.t("towns_taking_part"), self.names(self.label(t) for t in towns))]
+                (self.t("views.towns_taking_part"), self.names(self.label(t) for t in towns))]
         info = Info(kind=self.label(str(IKZ.District)), title=self.district_label(district),
                     facts=head + facts, quotes=quotes, sources=sources)
         return self.add_node(district, "district", label, info)
@@ -726,10 +727,10 @@ class _DistrictFacilitiesBuilder(_DistrictBuilder):
 
         for district in sorted(towns_in, key=lambda d: (self.district_label(d), d)):
             coops = coops_in.get(district, set())
-            facts = [(self.t("facilities_count"), self.kind_counts(used_in.get(district, set())) or "0"),
-                     (self.t("cooperations_heading"), self.by_status(coops) or "0")]
+            facts = [(self.t("views.facilities_count"), self.kind_counts(used_in.get(district, set())) or "0"),
+                     (self.t("views.cooperations_heading"), self.by_status(coops) or "0")]
             if acting.get(district):
-                facts.append((self.t("acting_through"), self.names(acting[district])))
+                facts.append((self.t("views.acting_through"), self.names(acting[district])))
             self.add_district(district, towns_in[district], facts, self.example_quotes(coops),
                               self.example_sources(coops))
 
@@ -743,10 +744,10 @@ class _DistrictFacilitiesBuilder(_DistrictBuilder):
             info = Info(
                 kind=self.label(str(IKZ.SharedFacilityUse)),
                 title=f"{self.district_label(district)} – {group_label} ({self.district_label(group[0])})",
-                facts=[(self.t("facilities_count"), _number(n, self.lang)),
-                       (self.t("used_by"), self.names(self.label(t) for t in use["towns"])),
-                       (self.t("cooperations_heading"), self.by_status(use["cooperations"])),
-                       (self.t("examples"), self.names(self.label(f) for f in use["facilities"]))],
+                facts=[(self.t("views.facilities_count"), _number(n, self.lang)),
+                       (self.t("views.used_by"), self.names(self.label(t) for t in use["towns"])),
+                       (self.t("views.cooperations_heading"), self.by_status(use["cooperations"])),
+                       (self.t("views.examples"), self.names(self.label(f) for f in use["facilities"]))],
                 quotes=self.example_quotes(use["cooperations"]),
                 sources=self.example_sources(use["cooperations"]),
             )
@@ -781,17 +782,17 @@ class _DistrictFacilitiesBuilder(_DistrictBuilder):
         districts = {self.district_of(t) for t in towns}
         operators = {o for f in facilities for o, _ in self._facility(f).operators}
         unknown = sum(1 for f in facilities if not self._facility(f).operators)
-        facts = [(self.t("facilities_count"), _number(len(facilities), self.lang)),
-                 (self.t("facility_kind"), self.kind_counts(facilities)),
-                 (self.t("cooperations_heading"), self.by_status(cooperations)),
-                 (self.t("used_by"), self.count(len(towns), "towns_one", "towns_many")
-                  + " · " + self.count(len(districts), "districts_one", "districts_many")),
-                 (self.t("examples"), self.names(self.label(f) for f in facilities))]
+        facts = [(self.t("views.facilities_count"), _number(len(facilities), self.lang)),
+                 (self.t("views.facility_kind"), self.kind_counts(facilities)),
+                 (self.t("views.cooperations_heading"), self.by_status(cooperations)),
+                 (self.t("views.used_by"), self.count(len(towns), "views.towns_one", "views.towns_many")
+                  + " · " + self.count(len(districts), "views.districts_one", "views.districts_many")),
+                 (self.t("views.examples"), self.names(self.label(f) for f in facilities))]
         if operators or unknown:
             text = self.names(self.label(o) for o in operators) if operators else ""
             if unknown:
-                text = (text + "; " if text else "") + self.t("operator_unknown_count", n=_number(unknown, self.lang))
-            facts.append((self.t("operator"), text))
+                text = (text + "; " if text else "") + self.t("views.operator_unknown_count", n=_number(unknown, self.lang))
+            facts.append((self.t("views.operator"), text))
         areas = {self.f.below_root(a) for f in facilities for a in self._facility(f).areas}
         areas |= {a for c in cooperations for a in self.facets(c)["area"]}
         roots = sorted({self.f.root(k) for f in facilities for k in self._facility(f).kinds})
@@ -836,11 +837,11 @@ class _DistrictPartnersBuilder(_DistrictBuilder):
 
         for district in sorted(towns_in, key=lambda d: (self.district_label(d), d)):
             within = inside.get(district, [])
-            facts = [(self.t("within_district"), self.by_status(within) or "0"),
-                     (self.t("with_other_districts"), _number(len(across.get(district, ())), self.lang))]
+            facts = [(self.t("views.within_district"), self.by_status(within) or "0"),
+                     (self.t("views.with_other_districts"), _number(len(across.get(district, ())), self.lang))]
             if partners.get(district):
                 names = self.names(self.district_label(d) for d in partners[district])
-                facts.append((self.t("partner_districts"), names))
+                facts.append((self.t("views.partner_districts"), names))
             examples = within or sorted(across.get(district, ()))
             self.add_district(district, towns_in[district], facts, self.example_quotes(examples),
                               self.example_sources(examples))
@@ -853,7 +854,7 @@ class _DistrictPartnersBuilder(_DistrictBuilder):
                 title=f"{self.district_label(a)} – {self.district_label(b)}: {shared(count, self.lang)}",
                 facts=[(self.district_label(d), self.names(self.label(t) for t in towns if self.district_of(t) == d))
                        for d in (a, b)]
-                + [(self.t("examples"), self.names(self.label(c) for c in cooperations))],
+                + [(self.t("views.examples"), self.names(self.label(c) for c in cooperations))],
                 quotes=self.example_quotes(cooperations),
                 sources=self.example_sources(cooperations),
             )
@@ -984,31 +985,31 @@ def view_model(
     if aggregated:
         districts |= {facts.label(n.id) for n in nodes if n.type == "district" and n.id != NO_DISTRICT}
     districts = sorted(districts)
-    base_title = t(f"title_{kind}", lang)
+    base_title = t(f"views.title_{kind}", lang)
     if len(districts) > 3:
-        default_title = f"{base_title} – {t('districts_many', lang, n=_number(len(districts), lang))}"
+        default_title = f"{base_title} – {t('views.districts_many', lang, n=_number(len(districts), lang))}"
     else:
         default_title = f"{base_title} – {', '.join(districts)}" if districts else base_title
     subtitle = _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges, aggregated, gridded,
                          len(nodes))
     notice = notice_en = ""
     if aggregated:
-        notice = t("aggregated_notice", lang, kind=kind, nodes=_number(size, lang), limit=_number(limit, lang))
+        notice = t("views.aggregated_notice", lang, kind=kind, nodes=_number(size, lang), limit=_number(limit, lang))
         if lang != "en":
-            notice_en = t("aggregated_notice", "en", kind=kind, nodes=_number(size, "en"), limit=_number(limit, "en"))
+            notice_en = t("views.aggregated_notice", "en", kind=kind, nodes=_number(size, "en"), limit=_number(limit, "en"))
     documents = set(builder.documents)
     as_of = facts.as_of(documents)
     sources = sorted({facts.label(d) for d in documents})
     if len(sources) > FOOTER_SOURCES:
-        sources = sources[:FOOTER_SOURCES] + [t("and_more", lang, n=_number(len(sources) - FOOTER_SOURCES, lang))]
+        sources = sources[:FOOTER_SOURCES] + [t("views.and_more", lang, n=_number(len(sources) - FOOTER_SOURCES, lang))]
     footer = Footer(
         as_of=as_of,
-        as_of_display=_format_date(as_of, lang) if as_of else t("unknown_date", lang),
+        as_of_display=_format_date(as_of, lang) if as_of else t("views.unknown_date", lang),
         sources=sources,
         version=version or "",
     )
     return ViewModel(
-        kind=kind, lang=lang, title=title or default_title, description=t(f"about_{kind}", lang), subtitle=subtitle,
+        kind=kind, lang=lang, title=title or default_title, description=t(f"views.about_{kind}", lang), subtitle=subtitle,
         nodes=nodes, edges=edges,
         legend=_legend(facts, nodes, edges, lang, aggregated),
         filters=_filters(facts, kind, nodes, edges, lang),
@@ -1042,25 +1043,25 @@ def _format_date(iso: str, lang: str) -> str:
 
 def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges,
               aggregated=False, gridded=False, node_count=0) -> str:
-    parts = [t("aggregated_short", lang, kind=kind)] if aggregated else []
+    parts = [t("views.aggregated_short", lang, kind=kind)] if aggregated else []
     if area:
-        parts.append(f"{t('filter_area', lang)}: {facts.label(area)}")
+        parts.append(f"{t('views.filter_area', lang)}: {facts.label(area)}")
     if fkind:
-        parts.append(f"{t('filter_kind', lang)}: {facts.label(fkind)}")
+        parts.append(f"{t('views.filter_kind', lang)}: {facts.label(fkind)}")
     if not include_proposed:
-        parts.append(t("without_proposed", lang))
+        parts.append(t("views.without_proposed", lang))
     elif any(e.dashes for e in edges):
-        parts.append(t("with_proposed", lang))
+        parts.append(t("views.with_proposed", lang))
     if layout == "geo" and aggregated:
-        parts.append(t("layout_geo_districts", lang))
+        parts.append(t("views.layout_geo_districts", lang))
     elif layout == "geo":
-        parts.append(t("layout_geo_facilities" if kind == "facilities" else "layout_geo", lang))
+        parts.append(t("views.layout_geo_facilities" if kind == "facilities" else "layout_geo", lang))
     else:
-        parts.append(t("layout_force", lang, seed=seed))
+        parts.append(t("views.layout_force", lang, seed=seed))
         if node_count > _layout.FORCE_EXACT:
-            parts.append(t("layout_force_components", lang))
+            parts.append(t("views.layout_force_components", lang))
     if gridded:
-        parts.append(t("layout_grid_districts" if aggregated else "layout_grid", lang))
+        parts.append(t("views.layout_grid_districts" if aggregated else "layout_grid", lang))
     return " · ".join(parts)
 
 
@@ -1137,13 +1138,13 @@ def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str,
         entries.append(LegendEntry("node", node_type, facts.label(st.legend), st.shape, st.color, st.border))
     for edge_type in sorted({e.type for e in edges}, key=lambda k: _style.EDGE_STYLES[k].order):
         st = _style.EDGE_STYLES[edge_type]
-        label = facts.label(st.legend) if st.legend else t(st.label_key or edge_type, lang)
+        label = facts.label(st.legend) if st.legend else t("views." + (st.label_key or edge_type), lang)
         ends = _EDGE_ENDS.get(edge_type)
         if ends:
             label += f" ({facts.label(ends[0])} → {facts.label(ends[1])})"
-        note = t("width_note", lang) if edge_type == "partners" else None
+        note = t("views.width_note", lang) if edge_type == "partners" else None
         if aggregated and edge_type == "uses":
-            note = t("width_note_facilities", lang)
+            note = t("views.width_note_facilities", lang)
         if any(e.type == edge_type and not e.dashes for e in edges):
             entries.append(LegendEntry("edge", edge_type, label, color=st.color, width=min(st.width, 4),
                                        arrows=st.arrows, note=note))
@@ -1168,17 +1169,17 @@ def _filters(facts: Facts, kind: str, nodes: list[Node], edges: list[Edge], lang
     if kind == "facilities":
         kinds = values("kind")
         if len(kinds) >= 2:
-            groups.append(FilterGroup("kind", facts.label(FACILITY_KIND_SCHEME_KIND, t("filter_kind", lang)),
+            groups.append(FilterGroup("kind", facts.label(FACILITY_KIND_SCHEME_KIND, t("views.filter_kind", lang)),
                                       [FilterOption(v, facts.label(v)) for v in kinds]))
     else:
         areas = values("area")
         if len(areas) >= 2:
-            groups.append(FilterGroup("area", facts.label(SERVICE_AREA_KIND, t("filter_area", lang)),
+            groups.append(FilterGroup("area", facts.label(SERVICE_AREA_KIND, t("views.filter_area", lang)),
                                       [FilterOption(v, facts.label(v)) for v in areas]))
     statuses = values("status")
     if PROPOSED in statuses:
         labels = {EXISTING: facts.label(_style.STATUS_EXISTING), PROPOSED: facts.label(_style.STATUS_PROPOSED)}
-        groups.append(FilterGroup("status", facts.label(str(IKZ.CooperationStatus), t("status", lang)),
+        groups.append(FilterGroup("status", facts.label(str(IKZ.CooperationStatus), t("views.status", lang)),
                                   [FilterOption(v, labels[v]) for v in (EXISTING, PROPOSED) if v in statuses]))
     return groups
 
