@@ -25,9 +25,7 @@ gives a small file without any script (``script-src 'none'``). Print CSS lays it
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import hashlib
 import html as html_module
 import os
 import re
@@ -41,11 +39,12 @@ import networkx as nx
 
 from graph.core.i18n import t
 from graph.outputs import analysis as A
+from graph.outputs.views.render import csp_source
 from graph.outputs.analysis import EXISTING, FUTURE, CooperationData, Quote
 
 __all__ = ["Footnotes", "render_report", "report_context", "write_report"]
 
-LANGS = ("de", "en")
+from graph.core.i18n import LANGS  # noqa: E402,F401 - re-exported
 
 # ---------------------------------------------------------------------------------------------
 # Footnotes
@@ -127,25 +126,18 @@ class Figure:
 
 
 def _partners_view(data: CooperationData, lang: str, version: str, include_proposed: bool):
-    """The partners view model of graph/views for the report's graph, or (None, reason)."""
-    engine = getattr(data.query, "engine", None)
-    store = getattr(engine, "store", None)
-    if store is None:
-        return None, "no local store (an endpoint)" if lang == "en" else "kein lokaler Graph (Endpunkt)"
-    if data.district and any(d != data.district for d in _all_town_districts(data)):
-        reason = ("the view shows every town of the graph; it has no district filter yet" if lang == "en"
-                  else "die Ansicht zeigt alle Kommunen des Graphen und hat noch keinen Kreisfilter")
-        return None, reason
+    """The partners view model of graph/outputs/views for the report's graph, or (None, reason)."""
+    if data.district and any(town.district != data.district for town in _all_towns(data).values()):
+        return None, t("report.view_no_district_filter", lang)
     from graph.outputs.views import view_model
 
-    return view_model(store, "partners", lang=lang, include_proposed=include_proposed, version=version), None
+    return view_model(data.query, "partners", lang=lang, include_proposed=include_proposed, version=version), None
 
 
-def _all_town_districts(data: CooperationData) -> set[str]:
-    from rdflib import Literal
+def _all_towns(data: CooperationData) -> dict:
+    from graph.facts.towns import read_towns
 
-    rows = A._select(data.query, "towns", {"lang": Literal(data.lang)})
-    return {r[2] for r in rows if r[2]}
+    return read_towns(data.query, data.labels)
 
 
 def figure_from_view(model) -> Figure:
@@ -355,7 +347,7 @@ def report_context(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: b
         "figures": figures, "figure": figure, "figure_reason": figure_reason, "figure_notes": figure_notes,
         "live_html": live_html, "csp_scripts": csp_scripts, "csp_styles": csp_styles,
         "holders": holders, "cut_texts": cut_texts, "groups": group_items, "isolated": isolated,
-        "coverage": coverage_table, "gap_sections": gap_sections, "rule": A.CANDIDATE_RULE[lang],
+        "coverage": coverage_table, "gap_sections": gap_sections, "rule": t(A.CANDIDATE_RULE_KEY, lang),
         "proposals": proposals, "barriers": barriers, "notes": notes.notes, "seed": seed,
     }
 
@@ -364,7 +356,7 @@ def _memberships(data: CooperationData, cooperation: str, town: str) -> list[str
     """The membership IRIs of ``town`` in ``cooperation`` that carry their own quote (acting through)."""
     if not any(member == town for member, _ in data.cooperations[cooperation].acting):
         return []
-    rows = A._select(data.query, "membership-of", _iri_bindings(cooperation=cooperation, member=town))
+    rows = data.rows("membership-of", _iri_bindings(cooperation=cooperation, member=town))
     return sorted(r[0] for r in rows)
 
 
@@ -380,7 +372,7 @@ def _office_short(label: str) -> str:
 
 def _barriers(data: CooperationData) -> list[tuple[str, list[str]]]:
     found: dict[str, set[str]] = {}
-    for barrier, kind in A._select(data.query, "barriers"):
+    for barrier, kind in data.rows("barriers"):
         found.setdefault(barrier, set())
         if kind:
             found[barrier].add(kind)
@@ -392,16 +384,6 @@ def _barriers(data: CooperationData) -> list[tuple[str, list[str]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def csp_source(text: str) -> str:
-    """The CSP source expression allowing exactly this inline script or style.
-
-    >>> csp_source("alert(1)")
-    "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
-    """
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-@lru_cache(maxsize=None)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (resources.files("graph.outputs") / "templates" / name).read_text(encoding="utf-8")),

@@ -31,17 +31,19 @@ thousands; the page says it is aggregated and how to get the full view.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-import pyoxigraph as ox
 
 from graph.core.namespaces import IKZ, STATUS
 from graph.outputs.views import layout as _layout
 from graph.outputs.views import style as _style
-from graph.outputs.views.facts import FACILITY_KIND_SCHEME, SERVICE_AREA_SCHEME, Facility, Facts, ViewError, local_name, select
+from graph.core.i18n import msg
+from graph.facts.detail import Facility, Facts
+from graph.facts.labels import local_name
+from graph.facts.source import store_version  # noqa: F401 - re-exported
+from graph.outputs.views.facts import ViewError
 from graph.core.i18n import LANGS, t
 from graph.outputs.views.text import shared
 
@@ -205,34 +207,6 @@ class ViewModel:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-# -- resolving filter values ----------------------------------------------------------------------
-
-
-def concept_choices(store: ox.Store, scheme: str) -> dict[str, tuple[str, str, str]]:
-    """Concepts of ``scheme``: IRI -> (local name, German label, English label)."""
-    de = Facts.read_labels(store, "de")
-    en = Facts.read_labels(store, "en")
-    concepts = sorted({Facts.iri_of(r["concept"]) for r in select(store, "concepts")
-                       if Facts.iri_of(r["scheme"]) == scheme})
-    return {c: (local_name(c), de.get(c, local_name(c)), en.get(c, local_name(c))) for c in concepts}
-
-
-def resolve_concept(store: ox.Store, scheme: str, value: str, option: str, noun: str = "concept") -> str:
-    """The concept of ``scheme`` that ``value`` names: its IRI, its local name (e.g.
-    ``Jugendschutzstelle``) or its German or English label, case-insensitive."""
-    choices = concept_choices(store, scheme)
-    wanted = value.strip().casefold()
-    for concept, names in choices.items():
-        if wanted == concept.casefold() or wanted in (n.casefold() for n in names):
-            return concept
-    valid = "; ".join(f"{n} ({de} / {en})" for n, de, en in sorted(choices.values()))
-    raise ViewError(
-        f"unknown {noun} {value!r}",
-        where=option,
-        fix=f"use one of: {valid}" if valid else "the graph has no such concepts; run `ikz build`",
-    )
 
 
 # -- building -------------------------------------------------------------------------------------
@@ -667,7 +641,7 @@ class _DistrictBuilder(_Builder):
 
     def add_district(self, district: str, towns: set[str], facts: list[tuple[str, str]], quotes, sources) -> Node:
         in_register = self.register_size.get(district, 0)
-        label = self.t("views.district_label_one" if len(towns) == 1 else "district_label",
+        label = self.t("views.district_label_one" if len(towns) == 1 else "views.district_label",
                        name=self.district_label(district), n=_number(len(towns), self.lang))
         head = [(self.t("views.towns"), self.t("views.taking_part", n=_number(len(towns), self.lang),
                                            total=_number(in_register, self.lang))),
@@ -923,7 +897,7 @@ def _select(facts: Facts, kind: str, area: str | None, facility_kind: str | None
 
 
 def view_model(
-    store: ox.Store,
+    source,
     kind: str,
     *,
     lang: str = "de",
@@ -937,11 +911,12 @@ def view_model(
     full: bool = False,
     max_nodes: int | None = None,
 ) -> ViewModel:
-    """Build the view ``kind`` (``facilities`` or ``partners``) of the graph in ``store``.
+    """Build the view ``kind`` (``facilities`` or ``partners``) of the graph ``source`` (a
+    GraphQuery, a pyoxigraph store, a built graph folder or file; see :mod:`graph.facts.source`).
 
     ``service_area`` / ``facility_kind`` keep only cooperation in that service area / using a
-    facility of that kind (narrower concepts included); they accept a concept IRI, its local
-    name (``Jugendschutzstelle``) or its German or English label. ``include_proposed=False``
+    facility of that kind (narrower concepts included); they are resolved by
+    :meth:`GraphQuery.term` (a concept IRI, its local name or its label, as in ``ikz query``). ``include_proposed=False``
     leaves out cooperation that is not existing (proposed cooperation is drawn dashed).
     ``layout`` is ``geo`` (towns at their coordinates) or ``force`` (seeded force layout).
     ``version`` is shown in the footer (default: :func:`store_version` of ``store``; for a
@@ -952,19 +927,19 @@ def view_model(
     ``full`` is true.
     """
     if kind not in KINDS:
-        raise ViewError(f"unknown view {kind!r}", where="KIND", fix=f"use one of: {', '.join(KINDS)}")
+        raise ViewError(msg("views.unknown_view", value=kind), where="KIND", fix=msg("views.use_one_of", values=", ".join(KINDS)))
     if lang not in LANGS:
-        raise ViewError(f"unknown language {lang!r}", where="--lang", fix=f"use one of: {', '.join(LANGS)}")
+        raise ViewError(msg("views.unknown_language", value=lang), where="--lang", fix=msg("views.use_one_of", values=", ".join(LANGS)))
     if layout not in LAYOUTS:
-        raise ViewError(f"unknown layout {layout!r}", where="--layout", fix=f"use one of: {', '.join(LAYOUTS)}")
-    area = resolve_concept(store, SERVICE_AREA_SCHEME, service_area, "--service-area", "service area") if service_area else None
-    fkind = resolve_concept(store, FACILITY_KIND_SCHEME, facility_kind, "--facility-kind", "facility kind") if facility_kind else None
-
+        raise ViewError(msg("views.unknown_layout", value=layout), where="--layout", fix=msg("views.use_one_of", values=", ".join(LAYOUTS)))
+    facts = Facts(source, lang)
+    # values users type are resolved by the one resolver (GraphQuery.term): IRI, key or label
+    area = str(facts.query.term("service-area", service_area, "service_area")) if service_area else None
+    fkind = str(facts.query.term("facility-kind", facility_kind, "facility_kind")) if facility_kind else None
     if version is None:
-        version = store_version(store)
-    facts = Facts(store, lang)
+        version = facts.version or store_version(facts.query.engine.store)
     if not facts.towns:
-        raise ViewError("the graph has no towns (ikz:Municipality)", fix="build the graph with `ikz build` first")
+        raise ViewError(msg("views.no_towns"), fix=msg("views.no_towns_fix"))
     selected = _select(facts, kind, area, fkind, include_proposed)
     limit = MAX_NODES if max_nodes is None else max_nodes
     size = full_size(facts, kind, selected)
@@ -1024,18 +999,6 @@ def view_model(
     )
 
 
-def store_version(store: ox.Store) -> str:
-    """'IKZ-Graph 0.1.0 · Graph 1a2b3c4d5e6f': the package version and the first 12 hex
-    digits of the SHA-256 of the store's sorted N-Triples (for a store given directly; a built
-    graph uses the digest in its summary.json, see :func:`graph.outputs.views.graph_version`)."""
-    from graph import __version__
-
-    dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    lines = sorted(set(dump.decode("utf-8").splitlines()))
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-    return f"IKZ-Graph {__version__} · Graph {digest[:12]}"
-
-
 def _format_date(iso: str, lang: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}" if lang == "de" else iso
@@ -1055,13 +1018,13 @@ def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, ed
     if layout == "geo" and aggregated:
         parts.append(t("views.layout_geo_districts", lang))
     elif layout == "geo":
-        parts.append(t("views.layout_geo_facilities" if kind == "facilities" else "layout_geo", lang))
+        parts.append(t("views.layout_geo_facilities" if kind == "facilities" else "views.layout_geo", lang))
     else:
         parts.append(t("views.layout_force", lang, seed=seed))
         if node_count > _layout.FORCE_EXACT:
             parts.append(t("views.layout_force_components", lang))
     if gridded:
-        parts.append(t("views.layout_grid_districts" if aggregated else "layout_grid", lang))
+        parts.append(t("views.layout_grid_districts" if aggregated else "views.layout_grid", lang))
     return " · ".join(parts)
 
 

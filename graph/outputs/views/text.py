@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from graph.core.i18n import catalogue, t
+from graph.core import i18n
 
 #: Texts the page's script needs (tooltips, messages), passed to it as JSON.
 SCRIPT_KEYS = (
@@ -25,24 +25,22 @@ PREFIX = "views."
 
 def shared(count: int, lang: str) -> str:
     """'1 gemeinsame Kooperation' / '3 gemeinsame Kooperationen'."""
-    return t("views.shared_one", lang) if count == 1 else t("views.shared_many", lang, n=count)
+    return i18n.t("views.shared_one", lang) if count == 1 else i18n.t("views.shared_many", lang, n=count)
 
 
 def page_texts(lang: str) -> dict[str, str]:
     """Every ``views.*`` text in ``lang``, keyed without the prefix (the page template's ``text``)."""
-    return {key[len(PREFIX):]: t(key, lang) for key in catalogue() if key.startswith(PREFIX)}
+    return {key[len(PREFIX):]: i18n.t(key, lang) for key in i18n.catalogue() if key.startswith(PREFIX)}
 
 
 def script_texts(lang: str) -> dict:
     """The texts the page's script needs, in ``lang``."""
-    texts: dict = {key: t(PREFIX + key, lang) for key in SCRIPT_KEYS}
-    texts["compact_keys"] = [t(PREFIX + key, lang) for key in COMPACT_KEYS]
+    texts: dict = {key: i18n.t(PREFIX + key, lang) for key in SCRIPT_KEYS}
+    texts["compact_keys"] = [i18n.t(PREFIX + key, lang) for key in COMPACT_KEYS]
     return texts
 
 
 def t(key: str, lang: str | None = None, /, **values) -> str:  # pragma: no cover - graph/cli/view.py only
     """Deprecated: ``graph.core.i18n.t("views." + key, ...)``. Kept only until graph/cli/view.py
     looks its texts up in the catalogue itself; nothing in graph/outputs uses it."""
-    from graph.core.i18n import t as lookup
-
-    return lookup(PREFIX + key, lang, **values)
+    return i18n.t(PREFIX + key, lang, **values)
