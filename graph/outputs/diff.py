@@ -24,20 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graph.core.errors import IKZError, ProjectError
 from graph.core.i18n import t
-from graph.core.namespaces import base_iri, data_prefixes
+from graph.core.namespaces import IKZ, ORG, SDO, base_iri, data_prefixes
 from graph.core.project import Project
+from graph.facts.labels import LABEL_PROPERTIES, pick_label
 
-IKZ = "https://w3id.org/ikz/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-ORG = "http://www.w3.org/ns/org#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
+# plain strings of the namespaces (the diff compares the triples' IRIs as text)
+IKZ, ORG, SCHEMA = str(IKZ), str(ORG), str(SDO)
+SKOS, DCT, PROV = str(SKOS), str(DCTERMS), str(PROV)
+RDF_TYPE = str(RDF.type)
+SUBCLASS = str(RDFS.subClassOf)
 SECTIONS = ("cooperations", "facilities", "sources")
 
 # ---------------------------------------------------------------------------------------------
@@ -147,13 +146,11 @@ class _Graph:
         return sorted({o.value for o in self.props.get(s, {}).get(p, [])})
 
     def label(self, s: str, lang: str) -> str:
-        labels = self.props.get(s, {}).get(SKOS + "prefLabel", []) or self.props.get(s, {}).get(DCT + "title", []) \
-            or self.props.get(s, {}).get("http://xmlns.com/foaf/0.1/name", [])
-        for want in (lang, "de", "en", None):
-            for label in labels:
-                if getattr(label, "language", None) == want or want is None:
-                    return label.value
-        return ""
+        """The label of ``s`` by the one label rule of every output (:mod:`graph.facts.labels`);
+        '' when it has none."""
+        props = self.props.get(s, {})
+        return pick_label(((p, o.value, getattr(o, "language", None) or "") for p in LABEL_PROPERTIES
+                           for o in props.get(p, ()) if isinstance(o, ox.Literal)), lang) or ""
 
     def subclasses(self, root: str) -> set[str]:
         found = {root}
