@@ -23,8 +23,9 @@ import pyoxigraph as ox
 
 from graph.facts.source import graph_file, graph_version, load_store, store_version
 from graph.outputs.views.facts import ViewError
-from graph.outputs.views.model import (DEFAULT_SEED, KINDS, LAYOUTS, MAX_NODES, Edge, FilterGroup, Footer, Info,
-                                       LegendEntry, Node, QuoteRef, ViewModel, view_model)
+from graph.outputs.views.items import (DEFAULT_SEED, KINDS, LAYOUTS, MAX_NODES, Edge, FilterGroup, Footer, Info,
+                                       LegendEntry, Node, QuoteRef, ViewModel)
+from graph.outputs.views.model import view_model
 from graph.outputs.views.render import View, render_html, write_html
 
 __all__ = [

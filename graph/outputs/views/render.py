@@ -29,7 +29,7 @@ import jinja2
 
 from graph.core.files import write_text
 from graph.outputs.views import style as _style
-from graph.outputs.views.model import ViewModel
+from graph.outputs.views.items import ViewModel
 from graph.outputs.views.text import page_texts, script_texts
 
 VIS_NETWORK = "templates/lib/vis-9.1.2/vis-network.min.js"
