@@ -25,6 +25,9 @@ from graph.outputs.analysis import (ANALYSES, CANDIDATE_RULE, EXISTING, IN_AREA,
                             analyze, bipartite_graph, candidate_partners, centrality, coverage, cut_towns,
                             density, fetch, gaps, groups, modularity, render_tables, town_graph)
 from graph.cli.analysis import COMMANDS, analyze_command
+from graph.core.errors import IKZError
+from graph.core.i18n import use
+from graph.facts.network import FactsError
 from graph.core.project import find_project
 from graph.sparql.query import GraphQuery
 
@@ -103,12 +106,16 @@ def test_district_by_key_name_or_iri(store, name):
 
 
 def test_unknown_district_status_and_language_are_refused_with_a_fix(store, district):
-    with pytest.raises(AnalysisError) as error:
+    # the district is resolved by the one resolver (GraphQuery.term), as in `ikz query`
+    with pytest.raises(IKZError) as error:
         fetch(store, district="Nirgendwo")
-    assert error.value.where == "--district" and "09999" in error.value.fix
-    with pytest.raises(AnalysisError, match="unknown status 'irgendwie'"):
+    assert "Nirgendwo" in str(error.value) and error.value.exit_code == 2
+    with pytest.raises(FactsError, match="Den Status 'irgendwie' gibt es nicht") as error:
         town_graph(district, "irgendwie")
-    with pytest.raises(AnalysisError):
+    assert error.value.where == "--status" and "bestehend" in error.value.fix
+    with use("en"):
+        assert error.value.what == "There is no status 'irgendwie'."
+    with pytest.raises(FactsError, match="Die Sprache 'fr' gibt es nicht"):
         fetch(store, lang="fr")
 
 
@@ -306,8 +313,11 @@ def test_analyze_summary_by_hand(district):
 
 def test_analyze_only_and_unknown_names(district):
     assert list(analyze(district, only=["gaps", "summary"])) == ["summary", "gaps"]
-    with pytest.raises(AnalysisError, match="unknown analysis"):
+    with pytest.raises(AnalysisError, match="Die Analyse 'nonsense' gibt es nicht") as error:
         analyze(district, only=["nonsense"])
+    assert "summary, towns" in error.value.fix
+    with use("en"):
+        assert str(error.value).startswith("There is no analysis 'nonsense'")
 
 
 def test_render_json_is_one_object_with_a_key_per_analysis(district):
@@ -508,6 +518,6 @@ def test_ikz_analyze_district_status_and_errors(obj, built):
     summary = {row["key"]: row["value"] for row in json.loads(scoped.output)["summary"]["rows"]}
     assert summary["n_ties"] == 36                    # the proposed structure joins every pair
     bad = runner.invoke(analyze_command, ["--district", "Atlantis", "--graph", str(built.output)], obj=obj)
-    assert bad.exit_code == 2 and "no district 'Atlantis'" in bad.output and "fix:" in bad.output
+    assert bad.exit_code == 2 and "Atlantis" in bad.output and "Traceback" not in bad.output
     missing = runner.invoke(analyze_command, ["--graph", "/nonexistent/graph"], obj=obj)
     assert missing.exit_code == 2 and "ikz build" in missing.output

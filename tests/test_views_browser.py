@@ -19,7 +19,7 @@ import pytest
 from graph.core.project import find_project
 from graph.outputs.views import open_graph, render_html, view_model, write_html
 from graph.outputs.views import style as S
-from graph.outputs.views.facts import select
+from graph.facts.source import open_source, rows
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -201,14 +201,15 @@ def test_real_view_offline_and_complete(open_view, real_files, kind):
     counts = drawn(page)
     assert counts == {"nodes": len(model.nodes), "edges": len(model.edges)}
     # ... and that is what the graph says: every town, every facility of a shared facility use
-    towns = {r["town"].value for r in select(store, "towns")}
+    gq, _ = open_source(store)
+    towns = {r[0] for r in rows(gq, "towns")}
     if kind == "facilities":
-        facilities = {r["facility"].value for r in select(store, "cooperations") if r["facility"] is not None}
+        facilities = {r[5] for r in rows(gq, "cooperations") if r[5] is not None}
         assert len([n for n in model.nodes if n.type in ("town",) or n.type.startswith("facility")]) == \
             len(towns) + len(facilities)
     else:
         assert counts["nodes"] == len(towns)
-        pairs = {(r["a"].value, r["b"].value) for r in select(store, "partner-pairs")}
+        pairs = {(r[0], r[1]) for r in rows(gq, "partner-pairs")}
         assert {(e.source, e.target) for e in model.edges} == pairs
     shot = save_screenshot(page, f"view-{kind}")
     target = DOCS_IMG / f"view-{kind}.png"

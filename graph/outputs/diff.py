@@ -24,57 +24,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graph.core.errors import IKZError, ProjectError
-from graph.core.namespaces import base_iri, data_prefixes
+from graph.core.i18n import t
+from graph.core.namespaces import IKZ, ORG, SDO, base_iri, data_prefixes
 from graph.core.project import Project
+from graph.facts.labels import LABEL_PROPERTIES, pick_label
 
-IKZ = "https://w3id.org/ikz/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-ORG = "http://www.w3.org/ns/org#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
+# plain strings of the namespaces (the diff compares the triples' IRIs as text)
+IKZ, ORG, SCHEMA = str(IKZ), str(ORG), str(SDO)
+SKOS, DCT, PROV = str(SKOS), str(DCTERMS), str(PROV)
+RDF_TYPE = str(RDF.type)
+SUBCLASS = str(RDFS.subClassOf)
 SECTIONS = ("cooperations", "facilities", "sources")
-
-TEXT = {
-    "cooperations": ("Kooperationen", "Cooperations"),
-    "facilities": ("Einrichtungen", "Facilities"),
-    "sources": ("Quellen", "Sources"),
-    "added": ("neu", "added"),
-    "removed": ("entfernt", "removed"),
-    "changed": ("geändert", "changed"),
-    "none": ("Keine Änderungen an Kooperationen, Einrichtungen oder Quellen.", "No changes in cooperations, facilities or sources."),
-    "label": ("Bezeichnung", "label"),
-    "type": ("Art", "type"),
-    "status": ("Status", "status"),
-    "legal_form": ("Rechtsform", "legal form"),
-    "service_areas": ("Aufgabengebiete", "service areas"),
-    "facility": ("Einrichtung", "facility"),
-    "partners": ("Partner", "partners"),
-    "sources": ("Quellen", "sources"),
-    "kind": ("Einrichtungsart", "kind"),
-    "operator": ("Träger", "operator"),
-    "address": ("Adresse", "address"),
-    "unknown": ("unbekannt", "unknown"),
-    "title": ("Titel", "title"),
-    "date": ("Datum", "date"),
-    "not_before": ("nicht vor", "not before"),
-    "not_after": ("nicht nach", "not after"),
-    "text_file": ("Textdatei", "text file"),
-    "creators": ("Verfasser", "authors"),
-    "through": ("durch", "through"),
-    "from": ("Vorher", "Old"),
-    "to": ("Nachher", "New"),
-}
-
-
-def t(key: str, lang: str) -> str:
-    de, en = TEXT[key]
-    return de if lang == "de" else en
-
 
 # ---------------------------------------------------------------------------------------------
 # Versions of the graph
@@ -183,13 +146,11 @@ class _Graph:
         return sorted({o.value for o in self.props.get(s, {}).get(p, [])})
 
     def label(self, s: str, lang: str) -> str:
-        labels = self.props.get(s, {}).get(SKOS + "prefLabel", []) or self.props.get(s, {}).get(DCT + "title", []) \
-            or self.props.get(s, {}).get("http://xmlns.com/foaf/0.1/name", [])
-        for want in (lang, "de", "en", None):
-            for label in labels:
-                if getattr(label, "language", None) == want or want is None:
-                    return label.value
-        return ""
+        """The label of ``s`` by the one label rule of every output (:mod:`graph.facts.labels`);
+        '' when it has none."""
+        props = self.props.get(s, {})
+        return pick_label(((p, o.value, getattr(o, "language", None) or "") for p in LABEL_PROPERTIES
+                           for o in props.get(p, ()) if isinstance(o, ox.Literal)), lang) or ""
 
     def subclasses(self, root: str) -> set[str]:
         found = {root}
@@ -218,7 +179,7 @@ def _records(triples, lang: str, short=lambda iri: iri) -> dict[str, dict[str, d
             for member in g.values(membership, ORG + "member"):
                 role = ", ".join(name(r) for r in g.values(membership, ORG + "role"))
                 through = ", ".join(name(o) for o in g.values(membership, IKZ + "actingThrough"))
-                partners.append(name(member) + (f" ({role}" + (f"; {t('through', lang)} {through}" if through else "") + ")" if role or through else ""))
+                partners.append(name(member) + (f" ({role}" + (f"; {t('diff.through', lang)} {through}" if through else "") + ")" if role or through else ""))
         types = [ty for ty in g.values(c, RDF_TYPE) if ty.startswith(IKZ)]
         cooperations[c] = {
             "label": g.label(c, lang),
@@ -311,31 +272,31 @@ def format_diff(diff: Diff, lang: str = "de") -> str:
     """The diff as text: per section a count line, then + added, − removed, ~ changed (with fields)."""
     lines = []
     if diff.old or diff.new:
-        lines.append(f"{t('from', lang)}: {diff.old}    {t('to', lang)}: {diff.new}")
+        lines.append(f"{t('diff.from', lang)}: {diff.old}    {t('diff.to', lang)}: {diff.new}")
     if diff.empty:
-        return "\n".join(lines + [t("none", lang)])
+        return "\n".join(lines + [t("diff.none", lang)])
     for section in SECTIONS:
         items = diff.sections.get(section, {})
         counts = {k: len(items.get(k, [])) for k in ("added", "removed", "changed")}
         if not any(counts.values()):
             continue
-        lines.append(f"{t(section, lang)}: " + ", ".join(f"{n} {t(k, lang)}" for k, n in counts.items()))
+        lines.append(f"{t('diff.' + section, lang)}: " + ", ".join(f"{n} {t('diff.' + k, lang)}" for k, n in counts.items()))
         for item in items.get("added", []):
             lines.append(f"  + {item['iri']}  {item['label']}")
             if item.get("partners"):
-                lines.append(f"      {t('partners', lang)}: " + "; ".join(item["partners"]))
+                lines.append(f"      {t('diff.partners', lang)}: " + "; ".join(item["partners"]))
         for item in items.get("removed", []):
             lines.append(f"  - {item['iri']}  {item['label']}")
             if item.get("partners"):
-                lines.append(f"      {t('partners', lang)}: " + "; ".join(item["partners"]))
+                lines.append(f"      {t('diff.partners', lang)}: " + "; ".join(item["partners"]))
         for item in items.get("changed", []):
             lines.append(f"  ~ {item['iri']}  {item['label']}")
             for key, change in item["changes"].items():
                 if "old" in change:
-                    lines.append(f"      {t(key, lang)}: {change['old'] or '–'} → {change['new'] or '–'}")
+                    lines.append(f"      {t('diff.' + key, lang)}: {change['old'] or '–'} → {change['new'] or '–'}")
                 else:
                     parts = [f"+ {v}" for v in change["added"]] + [f"- {v}" for v in change["removed"]]
-                    lines.append(f"      {t(key, lang)}: " + "; ".join(parts))
+                    lines.append(f"      {t('diff.' + key, lang)}: " + "; ".join(parts))
     return "\n".join(lines)
 
 

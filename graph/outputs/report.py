@@ -25,9 +25,7 @@ gives a small file without any script (``script-src 'none'``). Print CSS lays it
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
-import hashlib
 import html as html_module
 import os
 import re
@@ -39,122 +37,14 @@ from pathlib import Path
 import jinja2
 import networkx as nx
 
+from graph.core.i18n import t
 from graph.outputs import analysis as A
+from graph.outputs.views.render import csp_source
 from graph.outputs.analysis import EXISTING, FUTURE, CooperationData, Quote
 
 __all__ = ["Footnotes", "render_report", "report_context", "write_report"]
 
-LANGS = ("de", "en")
-
-TEXT = {
-    "title": ("Interkommunale Zusammenarbeit", "Intermunicipal cooperation"),
-    "subtitle": ("Netzwerkanalyse für die Sitzung", "Network analysis for the meeting"),
-    "intro": ("Welche Kommunen halten das Netz der Zusammenarbeit zusammen, welche Gruppen arbeiten schon "
-              "zusammen, und wo sind Lücken – als Grundlage für die Frage, wo eine neue Aufgabe wie die "
-              "Eingliederungshilfe gemeinsam organisiert werden könnte. Jede Aussage verweist mit einer Fußnote "
-              "auf ihre Quelle und den wörtlichen Satz.",
-              "Which towns hold the network of cooperation together, which groups already work together, and "
-              "where the gaps are – as a basis for the question where a new task such as integration assistance "
-              "(Eingliederungshilfe) could be organised jointly. Every statement has a footnote to its source "
-              "and the verbatim sentence."),
-    "as_of": ("Stand", "As of"), "version": ("Version", "Version"), "unknown_date": ("unbekannt", "unknown"),
-    "as_of_note": ("jüngstes Datum der zitierten Quellen", "latest date of the sources cited"),
-    "figures": ("Kennzahlen", "Headline figures"),
-    "f_towns": ("Kommunen", "towns"),
-    "f_existing": ("bestehende Kooperationen", "existing cooperations"),
-    "f_proposed": ("vorgeschlagene Kooperationen", "proposed cooperations"),
-    "f_pairs": ("von {pairs} Kommunenpaaren arbeiten zusammen", "of {pairs} town pairs cooperate"),
-    "f_density": ("Dichte {density} %", "density {density} %"),
-    "f_groups": ("Gruppen", "groups"),
-    "f_gaps": ("Lücken (Kommune × Aufgabengebiet)", "gaps (town × service area)"),
-    "f_cut": ("Kommunen, ohne die das Netz zerfällt", "towns whose removal splits the network"),
-    "network": ("Partnernetz", "Partner network"),
-    "network_caption": ("Kommunen an ihren Ortsmittelpunkten; eine Linie = mindestens eine gemeinsame bestehende "
-                        "Kooperation, Linienbreite und Zahl = Anzahl. Dasselbe Bild wie »ikz view partners« (dort "
-                        "mit Suche, Filtern und Zitaten beim Überfahren).",
-                        "Towns at their centres; a line = at least one shared existing cooperation, width and number "
-                        "= how many. The same picture as `ikz view partners` (which adds search, filters and quotes "
-                        "on hover)."),
-    "network_missing": ("Das Netzbild ist hier nicht verfügbar: {reason}", "The network picture is not available here: {reason}"),
-    "live_view": ("Interaktive Ansicht (nur am Bildschirm)", "Interactive view (screen only)"),
-    "holders": ("Kommunen, die das Netz zusammenhalten", "Towns that hold the network together"),
-    "holders_none": ("Keine einzelne Kommune trennt das Netz: Es bleibt zusammenhängend, wenn eine beliebige Kommune "
-                     "wegfällt.", "No single town splits the network: it stays connected whichever town drops out."),
-    "cut_sentence": ("Ohne {town} zerfällt das Netz in {n} Teile:", "Without {town} the network falls into {n} parts:"),
-    "cut_because": ("{town} ist an Kooperationen in allen diesen Teilen beteiligt.",
-                    "{town} takes part in cooperations in each of these parts."),
-    "th_town": ("Kommune", "Town"), "th_partners": ("Partner", "Partners"),
-    "th_shared": ("gemeinsame Kooperationen", "shared cooperations"), "th_betweenness": ("Vermittlung", "Betweenness"),
-    "th_cut": ("trennt", "splits"), "th_sources": ("Belege", "Sources"),
-    "betweenness_note": ("Partner: Kommunen, mit denen eine bestehende Kooperation geteilt wird. Gemeinsame "
-                         "Kooperationen: über alle Partner summiert. Vermittlung: Anteil der kürzesten Verbindungen "
-                         "zwischen anderen Kommunen, die über diese Kommune laufen (0–1).",
-                         "Partners: towns sharing an existing cooperation. Shared cooperations: summed over all "
-                         "partners. Betweenness: share of the shortest connections between other towns that pass "
-                         "through this town (0–1)."),
-    "yes": ("ja", "yes"), "no": ("–", "–"),
-    "groups": ("Gruppen, die schon zusammenarbeiten", "Groups that already work together"),
-    "group": ("Gruppe {n}", "Group {n}"),
-    "group_works": ("arbeiten zusammen in:", "work together in:"),
-    "groups_none": ("Es gibt noch keine Zusammenarbeit zwischen Kommunen.", "There is no cooperation between towns yet."),
-    "groups_note": ("Gruppen nach dem Louvain-Verfahren auf dem gewichteten Netz (fester Startwert {seed}, daher "
-                    "reproduzierbar).", "Groups by the Louvain method on the weighted network (fixed seed {seed}, "
-                    "hence reproducible)."),
-    "isolated": ("Ohne bestehende Kooperation mit anderen Kommunen:", "Without existing cooperation with other towns:"),
-    "coverage": ("Abdeckung: Kommune × Aufgabengebiet", "Coverage: town × service area"),
-    "coverage_note": ("Zahl der bestehenden Kooperationen je Kommune und Aufgabengebiet (enger gefasste Gebiete "
-                      "eingeschlossen). – = Lücke; »vorg.« = eine vorgeschlagene Kooperation würde sie schließen; "
-                      "»durch JA …« = die Kommune handelt durch das Jugendamt einer anderen Kommune.",
-                      "Number of existing cooperations per town and service area (narrower areas included). – = gap; "
-                      "\"prop.\" = a proposed cooperation would close it; \"via …\" = the town acts through another "
-                      "town's youth welfare office."),
-    "proposed_short": ("vorg.", "prop."), "through": ("durch", "via"),
-    "gaps": ("Lücken und mögliche Partner", "Gaps and candidate partners"),
-    "gaps_none": ("Keine Lücken: Jede Kommune kooperiert in jedem Aufgabengebiet.",
-                  "No gaps: every town cooperates in every service area."),
-    "gap_area": ("{area}: {n} von {total} Kommunen ohne bestehende Kooperation", "{area}: {n} of {total} towns without existing cooperation"),
-    "gap_nobody": ("Noch keine Kommune kooperiert in diesem Gebiet.", "No town cooperates in this area yet."),
-    "gap_proposed": ("Vorgeschlagen:", "Proposed:"),
-    "heuristic": ("Heuristik", "Heuristic"),
-    "th_gap_town": ("Kommune ohne Kooperation", "Town without cooperation"),
-    "th_candidates": ("mögliche Partner (gemeinsame Kooperationen)", "candidate partners (shared cooperations)"),
-    "th_basis": ("Grundlage", "Basis"),
-    "f_isolated": ("Kommunen ohne Kooperation mit anderen", "towns without cooperation with others"),
-    "no_candidate": ("keine bestehende Verbindung – kein Vorschlag", "no existing tie – no candidate"),
-    "basis_in-area": ("kooperiert bereits im Gebiet", "already cooperates in the area"),
-    "basis_tie": ("bestehende Verbindung", "existing tie"),
-    "shared_n": ("{n} gem. Koop.", "{n} shared"),
-    "proposals": ("Vorgeschlagene Kooperationen", "Proposed cooperations"),
-    "proposals_none": ("Die Quellen nennen keine vorgeschlagene Kooperation.", "The sources name no proposed cooperation."),
-    "th_cooperation": ("Kooperation", "Cooperation"), "th_area": ("Aufgabengebiet", "Service area"),
-    "th_members": ("Kommunen", "Towns"), "th_status": ("Status", "Status"),
-    "barriers": ("Genannte Hemmnisse", "Barriers named"),
-    "barriers_none": ("Die Quellen nennen keine Hemmnisse.", "The sources name no barriers."),
-    "kinds": ("Art", "Kinds"),
-    "method": ("Methode", "Method"),
-    "method_text": ("Grundlage ist der Wissensgraph (Version unten). Kommunen sind verbunden, wenn sie an derselben "
-                    "bestehenden Kooperation beteiligt sind (org:Membership); Gewicht = Zahl gemeinsamer "
-                    "Kooperationen. Kennzahlen mit networkx; Gruppen: Louvain, Startwert {seed}. Abdeckung und Lücken "
-                    "wie die benannte Frage »coverage-matrix«. Vorschläge für Partner sind eine Heuristik, kein "
-                    "Befund.",
-                    "The basis is the knowledge graph (version below). Towns are joined when they take part in the "
-                    "same existing cooperation (org:Membership); weight = number of shared cooperations. Metrics with "
-                    "networkx; groups: Louvain, seed {seed}. Coverage and gaps as the named question "
-                    "\"coverage-matrix\". Candidate partners are a heuristic, not a finding."),
-    "notes": ("Quellen und Zitate", "Sources and quotes"),
-    "line": ("Zeile", "line"),
-    "document_only": ("(ohne wörtliches Zitat)", "(no verbatim quote)"),
-    "footer": ("Erstellt mit IKZ-Graph aus dem Wissensgraphen; die Datei lädt nichts aus dem Internet.",
-               "Made with IKZ-Graph from the knowledge graph; the file loads nothing from the internet."),
-    "all": ("alle", "all"),
-}
-
-
-def t(key: str, lang: str, **values) -> str:
-    de, en = TEXT[key]
-    text = en if lang == "en" else de
-    return text.format(**values) if values else text
-
+from graph.core.i18n import LANGS  # noqa: E402,F401 - re-exported
 
 # ---------------------------------------------------------------------------------------------
 # Footnotes
@@ -236,25 +126,18 @@ class Figure:
 
 
 def _partners_view(data: CooperationData, lang: str, version: str, include_proposed: bool):
-    """The partners view model of graph/views for the report's graph, or (None, reason)."""
-    engine = getattr(data.query, "engine", None)
-    store = getattr(engine, "store", None)
-    if store is None:
-        return None, "no local store (an endpoint)" if lang == "en" else "kein lokaler Graph (Endpunkt)"
-    if data.district and any(d != data.district for d in _all_town_districts(data)):
-        reason = ("the view shows every town of the graph; it has no district filter yet" if lang == "en"
-                  else "die Ansicht zeigt alle Kommunen des Graphen und hat noch keinen Kreisfilter")
-        return None, reason
+    """The partners view model of graph/outputs/views for the report's graph, or (None, reason)."""
+    if data.district and any(town.district != data.district for town in _all_towns(data).values()):
+        return None, t("report.view_no_district_filter", lang)
     from graph.outputs.views import view_model
 
-    return view_model(store, "partners", lang=lang, include_proposed=include_proposed, version=version), None
+    return view_model(data.query, "partners", lang=lang, include_proposed=include_proposed, version=version), None
 
 
-def _all_town_districts(data: CooperationData) -> set[str]:
-    from rdflib import Literal
+def _all_towns(data: CooperationData) -> dict:
+    from graph.facts.towns import read_towns
 
-    rows = A._select(data.query, "towns", {"lang": Literal(data.lang)})
-    return {r[2] for r in rows if r[2]}
+    return read_towns(data.query, data.labels)
 
 
 def figure_from_view(model) -> Figure:
@@ -327,7 +210,7 @@ def live_view(model) -> tuple[str, list[str], list[str]]:
 
 def _format_date(iso: str | None, lang: str) -> str:
     if not iso:
-        return t("unknown_date", lang)
+        return t("report.unknown_date", lang)
     day = _dt.date.fromisoformat(iso)
     return f"{day.day:02d}.{day.month:02d}.{day.year}" if lang == "de" else day.isoformat()
 
@@ -436,7 +319,7 @@ def report_context(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: b
             mine = [c for c in candidates if c.town == g.town and c.area == area]
             items.append({
                 "town": L(g.town),
-                "basis": t("basis_" + mine[0].basis, lang) if mine else None,
+                "basis": t("report.basis_" + mine[0].basis, lang) if mine else None,
                 "candidates": [{"rank": c.rank, "partner": L(c.partner), "shared": c.shared,
                                 "notes": notes.cite(*c.shared_cooperations, *c.partner_cooperations)} for c in mine],
             })
@@ -457,14 +340,14 @@ def report_context(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: b
     dates = data.document_dates()
     cited_dates = [dates[d] for d in notes.documents() if d in dates]
     as_of = max(cited_dates) if cited_dates else None
-    title = t("title", lang) + (f" – {district}" if district else "")
+    title = t("report.title", lang) + (f" – {district}" if district else "")
     return {
-        "lang": lang, "title": title, "subtitle": t("subtitle", lang), "district": district,
+        "lang": lang, "title": title, "subtitle": t("report.subtitle", lang), "district": district,
         "as_of": _format_date(as_of, lang), "as_of_iso": as_of, "version": version,
         "figures": figures, "figure": figure, "figure_reason": figure_reason, "figure_notes": figure_notes,
         "live_html": live_html, "csp_scripts": csp_scripts, "csp_styles": csp_styles,
         "holders": holders, "cut_texts": cut_texts, "groups": group_items, "isolated": isolated,
-        "coverage": coverage_table, "gap_sections": gap_sections, "rule": A.CANDIDATE_RULE[lang],
+        "coverage": coverage_table, "gap_sections": gap_sections, "rule": t(A.CANDIDATE_RULE_KEY, lang),
         "proposals": proposals, "barriers": barriers, "notes": notes.notes, "seed": seed,
     }
 
@@ -473,7 +356,7 @@ def _memberships(data: CooperationData, cooperation: str, town: str) -> list[str
     """The membership IRIs of ``town`` in ``cooperation`` that carry their own quote (acting through)."""
     if not any(member == town for member, _ in data.cooperations[cooperation].acting):
         return []
-    rows = A._select(data.query, "membership-of", _iri_bindings(cooperation=cooperation, member=town))
+    rows = data.rows("membership-of", _iri_bindings(cooperation=cooperation, member=town))
     return sorted(r[0] for r in rows)
 
 
@@ -489,7 +372,7 @@ def _office_short(label: str) -> str:
 
 def _barriers(data: CooperationData) -> list[tuple[str, list[str]]]:
     found: dict[str, set[str]] = {}
-    for barrier, kind in A._select(data.query, "barriers"):
+    for barrier, kind in data.rows("barriers"):
         found.setdefault(barrier, set())
         if kind:
             found[barrier].add(kind)
@@ -501,16 +384,6 @@ def _barriers(data: CooperationData) -> list[tuple[str, list[str]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def csp_source(text: str) -> str:
-    """The CSP source expression allowing exactly this inline script or style.
-
-    >>> csp_source("alert(1)")
-    "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
-    """
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-@lru_cache(maxsize=None)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (resources.files("graph.outputs") / "templates" / name).read_text(encoding="utf-8")),
@@ -536,7 +409,7 @@ def render_report(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: bo
         "font-src 'none'", "connect-src 'none'", "frame-src 'none'",
         "base-uri 'none'", "form-action 'none'",
     ])
-    text = template.render(text=lambda key, **v: t(key, data.lang, **v), css=jinja2.utils.markupsafe.Markup(css),
+    text = template.render(text=lambda key, **v: t("report." + key, data.lang, **v), css=jinja2.utils.markupsafe.Markup(css),
                            csp=policy, **context)
     return text
 

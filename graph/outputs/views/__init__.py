@@ -16,53 +16,25 @@ Views of more than :data:`MAX_NODES` nodes are aggregated to districts unless ``
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import __version__
-from graph.core.errors import ProjectError
+from graph.facts.source import graph_file, graph_version, load_store, store_version
 from graph.outputs.views.facts import ViewError
-from graph.outputs.views.model import (DEFAULT_SEED, KINDS, LAYOUTS, MAX_NODES, Edge, FilterGroup, Footer, Info, LegendEntry, Node,
-                    QuoteRef, ViewModel, resolve_concept, store_version, view_model)
+from graph.outputs.views.items import (DEFAULT_SEED, KINDS, LAYOUTS, MAX_NODES, Edge, FilterGroup, Footer, Info,
+                                       LegendEntry, Node, QuoteRef, ViewModel)
+from graph.outputs.views.model import view_model
 from graph.outputs.views.render import View, render_html, write_html
 
 __all__ = [
     "DEFAULT_SEED", "KINDS", "LAYOUTS", "MAX_NODES", "Edge", "FilterGroup", "Footer", "Info", "LegendEntry", "Node",
     "QuoteRef", "View", "ViewError", "ViewModel", "graph_version", "open_graph", "render_html",
-    "resolve_concept", "show", "store_version", "view_model", "write_html", "write_view",
+    "show", "store_version", "view_model", "write_html", "write_view",
 ]
 
 GraphSource = ox.Store | str | os.PathLike | None
-
-
-def _graph_file(path: str | os.PathLike) -> Path:
-    path = Path(path)
-    if path.is_dir():
-        path = path / "ikz.nt"
-    if not path.is_file():
-        raise ProjectError("no built graph found", where=str(path),
-                           fix="run `ikz build` first, or pass the folder of a build with --graph")
-    return path
-
-
-def graph_version(path: str | os.PathLike) -> str:
-    """'IKZ-Graph 0.1.0 · Graph 6cc4f93bc2a5': the package version and the first 12 hex digits
-    of the SHA-256 of the built N-Triples (from summary.json when it has it)."""
-    path = Path(path)
-    digest = None
-    summary = path.parent / "summary.json"
-    if path.name == "ikz.nt" and summary.is_file():
-        try:
-            digest = json.loads(summary.read_text(encoding="utf-8")).get("files", {}).get("ikz.nt")
-        except (ValueError, OSError):
-            digest = None
-    if not digest:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return f"IKZ-Graph {__version__} · Graph {digest[:12]}"
 
 
 def open_graph(source: GraphSource = None) -> tuple[ox.Store, str]:
@@ -75,11 +47,8 @@ def open_graph(source: GraphSource = None) -> tuple[ox.Store, str]:
 
         path = built_file()
     else:
-        path = _graph_file(source)
-    store = ox.Store()
-    fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
-    store.bulk_load(path=str(path), format=fmt)
-    return store, graph_version(path)
+        path = graph_file(source)
+    return load_store(path), graph_version(path)
 
 
 def show(source: GraphSource = None, kind: str = "facilities", *, title: str | None = None, **options) -> View:

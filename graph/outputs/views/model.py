@@ -31,849 +31,18 @@ thousands; the page says it is aggregated and how to get the full view.
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from dataclasses import asdict, dataclass, field
-from functools import cached_property
 
-import pyoxigraph as ox
-
+from graph.core.i18n import LANGS, msg, t
 from graph.core.namespaces import IKZ, STATUS
+from graph.facts.detail import Facility, Facts
 from graph.outputs.views import layout as _layout
 from graph.outputs.views import style as _style
-from graph.outputs.views.facts import FACILITY_KIND_SCHEME, SERVICE_AREA_SCHEME, Facility, Facts, ViewError, local_name, select
-from graph.outputs.views.text import LANGS, shared, t
-
-KINDS = ("facilities", "partners")
-LAYOUTS = ("geo", "force")
-DEFAULT_SEED = 7
-
-#: Above this many nodes a view is aggregated to districts unless ``full=True`` (``--full``).
-#: Such a view still draws in about a second in headless Chromium (5,000 nodes in about 1.5 s),
-#: but thousands of towns are no longer readable as a picture; districts are.
-MAX_NODES = 2000
-#: Towns that take part in no shown cooperation are drawn only while the graph has at most
-#: this many towns (a district's towns around its cooperation, not the national register).
-CONTEXT_TOWNS = 60
-#: Quotes shown in the tooltip of an aggregated node or line (examples, not all of them).
-EXAMPLE_QUOTES = 3
-#: Names listed in a fact of an aggregated item before "… and N more".
-EXAMPLE_NAMES = 8
-#: Source documents named in the footer before "… and N more".
-FOOTER_SOURCES = 12
-#: Node id of the towns that have no district.
-NO_DISTRICT = "urn:ikz:view:no-district"
-
-EXISTING, PROPOSED = "existing", "proposed"
-ORG_UNIT_OF = _style.ORG_UNIT_OF
-
-
-# -- the model ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QuoteRef:
-    """A verbatim sentence and where it stands."""
-
-    text: str
-    source: str          # title of the document
-    line: int | None     # line in the document's text file
-    document: str | None = None  # IRI of the document
-
-
-@dataclass
-class Info:
-    """What a node or edge is and on whose word: shown on hover and in the details panel."""
-
-    kind: str                                   # what it is, e.g. "Kommune"
-    title: str                                  # its name
-    facts: list[tuple[str, str]] = field(default_factory=list)
-    quotes: list[QuoteRef] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)        # titles of documents derived from
-    items: list["Info"] = field(default_factory=list)       # e.g. the cooperations of an edge
-    facets: dict[str, list[str]] = field(default_factory=dict)  # for the page's filters
-
-    def all_quotes(self) -> list[QuoteRef]:
-        seen: list[QuoteRef] = []
-        for quote in self.quotes + [q for item in self.items for q in item.all_quotes()]:
-            if quote not in seen:
-                seen.append(quote)
-        return seen
-
-
-@dataclass
-class Node:
-    id: str              # the IRI (always a string)
-    label: str
-    type: str            # a key of style.NODE_STYLES
-    shape: str
-    color: str
-    border: str
-    size: int
-    font_size: int
-    label_width: int
-    x: int = 0
-    y: int = 0
-    dashed: bool = False                                    # only proposed cooperation behind it
-    info: Info | None = None
-    facets: dict[str, list[str]] = field(default_factory=dict)
-    requires: list[str] = field(default_factory=list)       # edge ids: hidden when all are
-
-
-@dataclass
-class Edge:
-    id: str
-    source: str          # node id ("from" in vis-network)
-    target: str          # node id ("to")
-    type: str            # a key of style.EDGE_STYLES
-    status: str          # "existing" or "proposed"
-    color: str
-    width: float
-    dashes: bool
-    arrows: str | None = None
-    label: str | None = None
-    font_size: int = 14
-    curved: bool = False
-    weight: int = 1      # number of shared cooperations (partners view)
-    count_label: bool = False   # the label is the number of (visible) cooperations
-    weighted: bool = False      # the width follows the number of (visible) cooperations
-    info: Info | None = None
-    facets: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    kind: str            # "node" or "edge"
-    type: str
-    label: str
-    shape: str | None = None
-    color: str = "#000000"
-    border: str | None = None
-    dashes: bool = False
-    width: float = 2.0
-    arrows: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class FilterOption:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class FilterGroup:
-    facet: str
-    label: str
-    options: list[FilterOption]
-
-
-@dataclass(frozen=True)
-class Footer:
-    as_of: str | None            # ISO date
-    as_of_display: str
-    sources: list[str]
-    version: str
-
-
-@dataclass
-class ViewModel:
-    kind: str
-    lang: str
-    title: str
-    description: str
-    subtitle: str
-    nodes: list[Node]
-    edges: list[Edge]
-    legend: list[LegendEntry]
-    filters: list[FilterGroup]
-    footer: Footer
-    settings: dict = field(default_factory=dict)
-    aggregated: bool = False
-    notice: str = ""          # says that the view is aggregated and how to get the full view
-    notice_en: str = ""       # the same in English, on German pages
-
-    def node(self, node_id: str) -> Node:
-        return next(n for n in self.nodes if n.id == node_id)
-
-    def nodes_of(self, node_type: str) -> list[Node]:
-        return [n for n in self.nodes if n.type == node_type]
-
-    def edges_of(self, edge_type: str) -> list[Edge]:
-        return [e for e in self.edges if e.type == edge_type]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-# -- resolving filter values ----------------------------------------------------------------------
-
-
-def concept_choices(store: ox.Store, scheme: str) -> dict[str, tuple[str, str, str]]:
-    """Concepts of ``scheme``: IRI -> (local name, German label, English label)."""
-    de = Facts.read_labels(store, "de")
-    en = Facts.read_labels(store, "en")
-    concepts = sorted({Facts.iri_of(r["concept"]) for r in select(store, "concepts")
-                       if Facts.iri_of(r["scheme"]) == scheme})
-    return {c: (local_name(c), de.get(c, local_name(c)), en.get(c, local_name(c))) for c in concepts}
-
-
-def resolve_concept(store: ox.Store, scheme: str, value: str, option: str, noun: str = "concept") -> str:
-    """The concept of ``scheme`` that ``value`` names: its IRI, its local name (e.g.
-    ``Jugendschutzstelle``) or its German or English label, case-insensitive."""
-    choices = concept_choices(store, scheme)
-    wanted = value.strip().casefold()
-    for concept, names in choices.items():
-        if wanted == concept.casefold() or wanted in (n.casefold() for n in names):
-            return concept
-    valid = "; ".join(f"{n} ({de} / {en})" for n, de, en in sorted(choices.values()))
-    raise ViewError(
-        f"unknown {noun} {value!r}",
-        where=option,
-        fix=f"use one of: {valid}" if valid else "the graph has no such concepts; run `ikz build`",
-    )
-
-
-# -- building -------------------------------------------------------------------------------------
-
-
-class _Builder:
-    """Shared machinery of the two kinds of view."""
-
-    def __init__(self, facts: Facts, lang: str, selected: list[str]):
-        self.f = facts
-        self.lang = lang
-        self.selected = selected          # cooperation IRIs shown, sorted
-        self.nodes: dict[str, Node] = {}
-        self.edges: dict[str, Edge] = {}
-        self.documents: set[str] = set()  # every document behind what is shown
-
-    # texts and labels
-    def t(self, key: str, **values) -> str:
-        return t(key, self.lang, **values)
-
-    def label(self, term: str | None, default: str | None = None) -> str:
-        return self.f.label(term, default)
-
-    # provenance
-    def quotes(self, *subjects: str | None) -> list[QuoteRef]:
-        result: list[QuoteRef] = []
-        for subject in subjects:
-            for q in self.f.quotes.get(subject or "", []):
-                ref = QuoteRef(q.text, self.label(q.document, ""), q.line, q.document)
-                if ref not in result:
-                    result.append(ref)
-                if q.document:
-                    self.documents.add(q.document)
-        return result
-
-    def sources(self, *subjects: str | None) -> list[str]:
-        docs: list[str] = []
-        for subject in subjects:
-            for doc in self.f.derived.get(subject or "", []):
-                if doc not in docs:
-                    docs.append(doc)
-        self.documents.update(docs)
-        return sorted({self.label(d) for d in docs})
-
-    # cooperation facts
-    def status_group(self, cooperation: str) -> str:
-        return EXISTING if self.f.cooperations[cooperation].status == _style.STATUS_EXISTING else PROPOSED
-
-    def areas_of(self, cooperation: str) -> list[str]:
-        c = self.f.cooperations[cooperation]
-        areas = list(c.areas)
-        for facility in c.facilities:
-            for area in self._facility(facility).areas:
-                if area not in areas:
-                    areas.append(area)
-        return sorted(areas)
-
-    def kinds_of(self, cooperation: str) -> list[str]:
-        kinds: list[str] = []
-        for facility in self.f.cooperations[cooperation].facilities:
-            for kind in self._facility(facility).kinds:
-                if kind not in kinds:
-                    kinds.append(kind)
-        return sorted(kinds)
-
-    def _facility(self, facility: str) -> Facility:
-        return self.f.facilities.get(facility) or Facility(facility)
-
-    def facets(self, cooperation: str) -> dict[str, list[str]]:
-        facets = {
-            "status": [self.status_group(cooperation)],
-            "area": sorted({self.f.below_root(a) for a in self.areas_of(cooperation)}),
-        }
-        kinds = sorted({self.f.root(k) for k in self.kinds_of(cooperation)})
-        if kinds:
-            facets["kind"] = kinds
-        return facets
-
-    def class_label(self, cooperation: str) -> str:
-        classes = self.f.cooperations[cooperation].classes
-        specific = [c for c in classes if c != str(IKZ.Cooperation)] or classes
-        return self.label(sorted(specific)[0]) if specific else ""
-
-    def memberships(self, cooperation: str):
-        return self.f.memberships_of.get(cooperation, [])
-
-    def is_town(self, member: str) -> bool:
-        return member in self.f.towns
-
-    def towns_shown(self, taking_part) -> list[str]:
-        """Every town while the graph has few (``CONTEXT_TOWNS``), else those taking part."""
-        if len(self.f.towns) <= CONTEXT_TOWNS:
-            return list(self.f.towns)
-        return [town for town in self.f.towns if town in taking_part]
-
-    def acting_note(self, m) -> str | None:
-        """'Breckerfeld → Jugendamt Ennepetal' when a town acts through the office of another
-        town (shown under the heading 'vertreten durch')."""
-        if m.office and m.office_town != m.member:
-            return f"{self.label(m.member)} → {self.label(m.office)}"
-        return None
-
-    def cooperation_info(self, cooperation: str, focus: tuple[str, ...] = ()) -> Info:
-        c = self.f.cooperations[cooperation]
-        members = self.memberships(cooperation)
-        partner_names = []
-        for m in sorted(members, key=lambda m: (not self.is_town(m.member), self.label(m.member))):
-            name = self.label(m.member)
-            if m.office and m.office_town != m.member:
-                name += f" ({self.t('acting_through')} {self.label(m.office)})"
-            if name not in partner_names:
-                partner_names.append(name)
-        facts = [(self.t("cooperation_kind"), self.class_label(cooperation))]
-        facts.append((self.t("status"), self.label(c.status, "?")))
-        areas = self.areas_of(cooperation)
-        if c.areas:
-            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in c.areas)))
-        elif areas:
-            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in areas)))
-        for facility in c.facilities:
-            facts.append((self.t("facility"), self.label(facility)))
-        if c.legal_form:
-            facts.append((self.t("legal_form"), self.label(c.legal_form)))
-        facts.append((self.t("partners"), ", ".join(partner_names)))
-        quotes = self.quotes(cooperation)
-        for m in members:
-            if m.member in focus and self.acting_note(m):
-                facts.append((self.t("acting_through"), self.acting_note(m)))
-                for q in self.quotes(m.iri):
-                    if q not in quotes:
-                        quotes.append(q)
-        return Info(
-            kind=self.class_label(cooperation),
-            title=self.label(cooperation),
-            facts=facts,
-            quotes=quotes,
-            sources=self.sources(cooperation),
-            facets=self.facets(cooperation),
-        )
-
-    # nodes and edges
-    def add_node(self, node_id: str, node_type: str, label: str, info: Info, **extra) -> Node:
-        if node_id in self.nodes:
-            return self.nodes[node_id]
-        st = _style.node_style(node_type)
-        node = Node(
-            id=node_id, label=label, type=node_type, shape=st.shape, color=st.color, border=st.border,
-            size=st.size, font_size=st.font_size, label_width=st.label_width, info=info, **extra,
-        )
-        self.nodes[node_id] = node
-        return node
-
-    def add_edge(self, edge_id: str, source: str, target: str, edge_type: str, status: str,
-                 info: Info, **extra) -> Edge:
-        st = _style.edge_style(edge_type)
-        proposed = status == PROPOSED
-        edge = Edge(
-            id=edge_id, source=source, target=target, type=edge_type, status=status,
-            color=_style.PROPOSED_COLOR if proposed else st.color,
-            width=extra.pop("width", st.width), dashes=proposed, arrows=st.arrows,
-            font_size=st.font_size, info=info, **extra,
-        )
-        self.edges[edge_id] = edge
-        return edge
-
-    def town_info(self, town: str, extra_facts: list[tuple[str, str]]) -> Info:
-        data = self.f.towns[town]
-        facts = []
-        if data.ags:
-            facts.append((self.t("ags"), data.ags))
-        if data.district:
-            facts.append((self.t("district"), self.label(data.district)))
-        if data.offices:
-            facts.append((self.t("office"), ", ".join(self.label(o) for o in data.offices)))
-        else:
-            via = sorted({self.label(m.office) for m in self.f.memberships_by_member.get(town, [])
-                          if m.office and m.office_town != town})
-            note = self.t("no_own_office")
-            if via:
-                note += f" – {self.t('acting_through')} {', '.join(via)}"
-            facts.append((self.t("office"), note))
-        facts.extend(extra_facts)
-        return Info(kind=self.label(str(IKZ.Municipality)), title=self.label(town), facts=facts,
-                    quotes=self.quotes(town), sources=self.sources(town))
-
-
-class _FacilitiesBuilder(_Builder):
-    def build(self) -> None:
-        uses: dict[str, list[str]] = {}          # town -> facility labels
-        users: dict[str, list[tuple[str, object]]] = {}  # facility -> (town, membership)
-        acting: dict[tuple[str, str], list[tuple[str, object]]] = {}  # (town, office) -> (coop, m)
-        coops_of_facility: dict[str, list[str]] = {}
-        for cooperation in self.selected:
-            c = self.f.cooperations[cooperation]
-            for facility in c.facilities:
-                coops_of_facility.setdefault(facility, []).append(cooperation)
-                for m in self.memberships(cooperation):
-                    if not self.is_town(m.member):
-                        continue
-                    users.setdefault(facility, []).append((m.member, m))
-                    uses.setdefault(m.member, []).append(self.label(facility))
-                    edge_info = self.use_info(cooperation, facility, m)
-                    self.add_edge(f"uses|{cooperation}|{facility}|{m.member}", m.member, facility, "uses",
-                                  self.status_group(cooperation), edge_info, facets=self.facets(cooperation))
-                    if m.office and m.office_town != m.member:
-                        acting.setdefault((m.member, m.office), []).append((cooperation, m))
-
-        for town in self.towns_shown(uses):
-            extra = []
-            if uses.get(town):
-                extra.append((self.t("uses"), "; ".join(sorted(set(uses[town])))))
-            self.add_node(town, "town", self.label(town), self.town_info(town, extra))
-
-        for facility in sorted(coops_of_facility):
-            self.add_facility(facility, coops_of_facility[facility], users.get(facility, []))
-
-        for (town, office), entries in sorted(acting.items()):
-            self.add_office(town, office, entries)
-
-    def use_info(self, cooperation: str, facility: str, m) -> Info:
-        c = self.f.cooperations[cooperation]
-        facts = [(self.t("cooperation"), self.label(cooperation)),
-                 (self.t("role"), self.label(m.role, "?")),
-                 (self.t("status"), self.label(c.status, "?"))]
-        if self.acting_note(m):
-            facts.append((self.t("acting_through"), self.label(m.office)))
-        if c.legal_form:
-            facts.append((self.t("legal_form"), self.label(c.legal_form)))
-        return Info(
-            kind=self.class_label(cooperation),
-            title=f"{self.label(m.member)} – {self.label(facility)}",
-            facts=facts,
-            quotes=self.quotes(m.iri, cooperation),
-            sources=sorted(set(self.sources(m.iri) + self.sources(cooperation))),
-            facets=self.facets(cooperation),
-        )
-
-    def add_facility(self, facility: str, cooperations: list[str], users) -> None:
-        data = self.f.facilities.get(facility)
-        kinds = data.kinds if data else []
-        roots = sorted({self.f.root(k) for k in kinds})
-        node_type = next((_style.FACILITY_TYPES[r] for r in roots if r in _style.FACILITY_TYPES), "facility")
-        facts = []
-        if kinds:
-            facts.append((self.t("facility_kind"), ", ".join(self.label(k) for k in kinds)))
-        if data and data.operators:
-            facts.append((self.t("operator"), ", ".join(self.label(o) for o, _ in data.operators)))
-        elif data and data.operator_unknown:
-            facts.append((self.t("operator"), self.t("operator_unknown")))
-        if data and data.areas:
-            facts.append((self.t("service_area"), ", ".join(self.label(a) for a in data.areas)))
-        names = []
-        for town, m in sorted(users, key=lambda u: self.label(u[0])):
-            name = self.label(town)
-            if m.office and m.office_town != town:
-                name += f" ({self.t('acting_through')} {self.label(m.office)})"
-            if name not in names:
-                names.append(name)
-        facts.append((self.t("used_by"), ", ".join(names)))
-        for cooperation in cooperations:
-            facts.append((self.t("cooperation"), f"{self.label(cooperation)} "
-                          f"({self.label(self.f.cooperations[cooperation].status, '?')})"))
-        facets: dict[str, list[str]] = {"status": sorted({self.status_group(c) for c in cooperations})}
-        facets["area"] = sorted({a for c in cooperations for a in self.facets(c)["area"]})
-        if roots:
-            facets["kind"] = roots
-        info = Info(
-            kind=", ".join(self.label(k) for k in kinds) or self.label(str(IKZ.Facility)),
-            title=self.label(facility), facts=facts,
-            quotes=self.quotes(facility, *cooperations),
-            sources=sorted(set(self.sources(facility)) | {s for c in cooperations for s in self.sources(c)}),
-        )
-        dashed = all(self.status_group(c) == PROPOSED for c in cooperations)
-        self.add_node(facility, node_type, self.label(facility), info, dashed=dashed, facets=facets)
-
-        for operator, cls in (data.operators if data else []):
-            op_type = _style.OPERATOR_TYPES.get(cls or "", "provider")
-            edge_id = f"operated|{facility}|{operator}"
-            if operator not in self.nodes:
-                op_info = Info(kind=self.label(cls or str(IKZ.Provider)), title=self.label(operator),
-                               facts=[(self.t("operates"), self.label(facility))],
-                               quotes=self.quotes(operator), sources=self.sources(operator))
-                self.add_node(operator, op_type, self.label(operator), op_info, requires=[edge_id])
-            else:
-                node = self.nodes[operator]
-                if node.type != "town":
-                    node.requires.append(edge_id)
-                    node.info.facts.append((self.t("operates"), self.label(facility)))
-            info = Info(kind=self.label(str(IKZ.operatedBy)), title=f"{self.label(facility)} – {self.label(operator)}",
-                        facts=[(self.t("operator"), self.label(operator))],
-                        quotes=self.quotes(facility), sources=self.sources(facility))
-            self.add_edge(edge_id, facility, operator, "operated-by", EXISTING, info)
-
-    def add_office(self, town: str, office: str, entries) -> None:
-        edge_id = f"acting|{town}|{office}"
-        items = []
-        for cooperation, m in entries:
-            item = Info(kind=self.class_label(cooperation), title=self.label(cooperation),
-                        facts=[(self.t("status"), self.label(self.f.cooperations[cooperation].status, "?"))],
-                        quotes=self.quotes(m.iri) or self.quotes(cooperation),
-                        sources=self.sources(m.iri), facets=self.facets(cooperation))
-            items.append(item)
-        office_town = entries[0][1].office_town
-        info = Info(kind=self.label(str(IKZ.actingThrough)),
-                    title=f"{self.label(town)} – {self.t('acting_through')} – {self.label(office)}",
-                    facts=[(self.label(str(IKZ.Municipality)), self.label(town)),
-                           (self.t("acting_through"), self.label(office))]
-                    + ([(self.t("office_of"), self.label(office_town))] if office_town else []),
-                    items=items)
-        statuses = {self.status_group(c) for c, _ in entries}
-        self.add_edge(edge_id, town, office, "acting-through", EXISTING if EXISTING in statuses else PROPOSED,
-                      info, label=self.t("acting_through"))
-        if office not in self.nodes:
-            facts = []
-            if office_town:
-                facts.append((self.t("office_of"), self.label(office_town)))
-            facts.append((self.t("acts_for"), self.label(town)))
-            self.add_node(office, "office", self.label(office),
-                          Info(kind=self.label(str(IKZ.YouthWelfareOffice)), title=self.label(office), facts=facts,
-                               quotes=self.quotes(office), sources=self.sources(office)),
-                          requires=[edge_id])
-            if office_town and office_town in self.nodes:
-                unit_info = Info(kind=self.t("office_of"), title=f"{self.label(office)} – {self.label(office_town)}",
-                                 facts=[(self.t("office_of"), self.label(office_town))],
-                                 quotes=self.quotes(office), sources=self.sources(office))
-                self.add_edge(f"office|{office}|{office_town}", office, office_town, "office-of", EXISTING, unit_info)
-        else:
-            node = self.nodes[office]
-            node.requires.append(edge_id)
-            node.info.facts.append((self.t("acts_for"), self.label(town)))
-
-
-class _PartnersBuilder(_Builder):
-    def build(self) -> None:
-        selected = set(self.selected)
-        groups: dict[tuple[str, str, str], list[str]] = {}
-        for a, b, cooperation in self.f.pairs:
-            if cooperation in selected:
-                groups.setdefault((a, b, self.status_group(cooperation)), []).append(cooperation)
-        partners: dict[str, set[str]] = {}
-        cooperations_of: dict[str, set[str]] = {}
-        for (a, b, status), cooperations in groups.items():
-            partners.setdefault(a, set()).add(b)
-            partners.setdefault(b, set()).add(a)
-            for c in cooperations:
-                cooperations_of.setdefault(a, set()).add(c)
-                cooperations_of.setdefault(b, set()).add(c)
-
-        for town in self.towns_shown(cooperations_of):
-            n = len(cooperations_of.get(town, ()))
-            extra = [(self.t("cooperation"), self.t("cooperations_one") if n == 1 else self.t("cooperations_many", n=n))]
-            if partners.get(town):
-                extra.append((self.t("partner_towns"), ", ".join(sorted(self.label(p) for p in partners[town]))))
-            self.add_node(town, "town", self.label(town), self.town_info(town, extra))
-
-        for (a, b, status), cooperations in sorted(groups.items()):
-            cooperations = sorted(cooperations, key=lambda c: (self.label(c), c))
-            count = len(cooperations)
-            items = [self.cooperation_info(c, focus=(a, b)) for c in cooperations]
-            statuses = sorted({self.f.cooperations[c].status or "" for c in cooperations})
-            status_label = ", ".join(self.label(s, "?") for s in statuses)
-            info = Info(
-                kind=f"{self.label(str(IKZ.Cooperation))} ({status_label})",
-                title=f"{self.label(a)} – {self.label(b)}: {shared(count, self.lang)}",
-                items=items,
-            )
-            self.add_edge(
-                f"pair|{a}|{b}|{status}", a, b, "partners", status, info,
-                width=_style.partner_width(count, status == PROPOSED),
-                weight=count, label=str(count) if status == EXISTING and count >= 2 else None,
-                count_label=status == EXISTING, weighted=True, curved=status == PROPOSED,
-            )
-
-
-# -- aggregated views (districts) -----------------------------------------------------------------
-
-
-class _DistrictBuilder(_Builder):
-    """Shared machinery of the aggregated views: towns grouped to their districts."""
-
-    def district_of(self, town: str) -> str:
-        return self.f.towns[town].district or NO_DISTRICT
-
-    def district_label(self, district: str) -> str:
-        return self.t("no_district") if district == NO_DISTRICT else self.label(district)
-
-    def names(self, labels) -> str:
-        """'A, B, C … und 12 weitere': at most ``EXAMPLE_NAMES`` names, sorted."""
-        labels = sorted(set(labels))
-        text = ", ".join(labels[:EXAMPLE_NAMES])
-        if len(labels) > EXAMPLE_NAMES:
-            text += " " + self.t("and_more", n=_number(len(labels) - EXAMPLE_NAMES, self.lang))
-        return text
-
-    def count(self, n: int, one: str, many: str) -> str:
-        return self.t(one) if n == 1 else self.t(many, n=_number(n, self.lang))
-
-    def by_status(self, cooperations) -> str:
-        """'12 bestehend, 3 vorgeschlagen' (the cooperations' status labels)."""
-        counts = Counter(self.f.cooperations[c].status or "" for c in cooperations)
-        return ", ".join(f"{_number(n, self.lang)} {self.label(status, '?')}"
-                         for status, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-    def example_quotes(self, cooperations, *subjects) -> list[QuoteRef]:
-        """At most ``EXAMPLE_QUOTES`` quotes behind ``subjects`` and ``cooperations`` (in order)."""
-        result: list[QuoteRef] = []
-        for subject in list(subjects) + sorted(cooperations):
-            for q in self.quotes(subject):
-                if q not in result:
-                    result.append(q)
-                if len(result) >= EXAMPLE_QUOTES:
-                    return result
-        return result
-
-    def example_sources(self, cooperations) -> list[str]:
-        docs: list[str] = []
-        for c in sorted(cooperations):
-            for doc in self.f.derived.get(c, []):
-                if doc not in docs:
-                    docs.append(doc)
-            if len(docs) >= EXAMPLE_QUOTES:
-                break
-        return sorted({self.label(d) for d in docs})
-
-    def note_documents(self, cooperations) -> None:
-        """Every document behind ``cooperations`` counts for the footer (date and sources)."""
-        for c in cooperations:
-            subjects = [c] + self.f.cooperations[c].facilities + [m.iri for m in self.memberships(c)]
-            for subject in subjects:
-                self.documents.update(self.f.derived.get(subject, []))
-                self.documents.update(q.document for q in self.f.quotes.get(subject, []) if q.document)
-
-    def add_district(self, district: str, towns: set[str], facts: list[tuple[str, str]], quotes, sources) -> Node:
-        in_register = self.register_size.get(district, 0)
-        label = self.t("district_label_one" if len(towns) == 1 else "district_label",
-                       name=self.district_label(district), n=_number(len(towns), self.lang))
-        head = [(self.t("towns"), self.t("taking_part", n=_number(len(towns), self.lang),
-                                           total=_number(in_register, self.lang))),
-                (self.t("towns_taking_part"), self.names(self.label(t) for t in towns))]
-        info = Info(kind=self.label(str(IKZ.District)), title=self.district_label(district),
-                    facts=head + facts, quotes=quotes, sources=sources)
-        return self.add_node(district, "district", label, info)
-
-    @cached_property
-    def register_size(self) -> dict[str, int]:
-        """District -> number of its towns in the graph."""
-        return Counter(self.district_of(t) for t in self.f.towns)
-
-
-class _DistrictFacilitiesBuilder(_DistrictBuilder):
-    def build(self) -> None:
-        users: dict[str, list[tuple[str, str]]] = {}       # facility -> (town, cooperation)
-        coops_of_facility: dict[str, list[str]] = {}
-        acting: dict[str, set[str]] = {}                   # district -> 'town → office'
-        for cooperation in self.selected:
-            c = self.f.cooperations[cooperation]
-            for facility in c.facilities:
-                coops_of_facility.setdefault(facility, []).append(cooperation)
-                for m in self.memberships(cooperation):
-                    if self.is_town(m.member):
-                        users.setdefault(facility, []).append((m.member, cooperation))
-                        if self.acting_note(m):
-                            acting.setdefault(self.district_of(m.member), set()).add(self.acting_note(m))
-        self.note_documents(self.selected)
-
-        # each facility belongs to the district of most of its users, in a group by type
-        groups: dict[tuple[str, str], list[str]] = {}
-        for facility in sorted(coops_of_facility):
-            districts = Counter(self.district_of(town) for town, _ in users.get(facility, []))
-            home = min(districts, key=lambda d: (-districts[d], d)) if districts else NO_DISTRICT
-            groups.setdefault((home, self.facility_type(facility)), []).append(facility)
-        group_of = {f: key for key, facilities in groups.items() for f in facilities}
-
-        # district -> towns taking part, cooperations, facilities used
-        towns_in: dict[str, set[str]] = {}
-        coops_in: dict[str, set[str]] = {}
-        used_in: dict[str, set[str]] = {}
-        uses: dict[tuple[str, tuple[str, str], str], dict] = {}   # (district, group, status) -> facts
-        for facility, entries in sorted(users.items()):
-            for town, cooperation in entries:
-                district = self.district_of(town)
-                towns_in.setdefault(district, set()).add(town)
-                coops_in.setdefault(district, set()).add(cooperation)
-                used_in.setdefault(district, set()).add(facility)
-                use = uses.setdefault((district, group_of[facility], self.status_group(cooperation)),
-                                      {"facilities": set(), "towns": set(), "cooperations": set()})
-                use["facilities"].add(facility)
-                use["towns"].add(town)
-                use["cooperations"].add(cooperation)
-        for home, _ in groups:
-            towns_in.setdefault(home, set())
-
-        for district in sorted(towns_in, key=lambda d: (self.district_label(d), d)):
-            coops = coops_in.get(district, set())
-            facts = [(self.t("facilities_count"), self.kind_counts(used_in.get(district, set())) or "0"),
-                     (self.t("cooperations_heading"), self.by_status(coops) or "0")]
-            if acting.get(district):
-                facts.append((self.t("acting_through"), self.names(acting[district])))
-            self.add_district(district, towns_in[district], facts, self.example_quotes(coops),
-                              self.example_sources(coops))
-
-        for (home, node_type), facilities in sorted(groups.items()):
-            self.add_group(home, node_type, facilities, coops_of_facility, users)
-
-        for (district, group, status), use in sorted(uses.items()):
-            node_id = self.group_id(*group)
-            n = len(use["facilities"])
-            group_label = self.nodes[node_id].info.kind
-            info = Info(
-                kind=self.label(str(IKZ.SharedFacilityUse)),
-                title=f"{self.district_label(district)} – {group_label} ({self.district_label(group[0])})",
-                facts=[(self.t("facilities_count"), _number(n, self.lang)),
-                       (self.t("used_by"), self.names(self.label(t) for t in use["towns"])),
-                       (self.t("cooperations_heading"), self.by_status(use["cooperations"])),
-                       (self.t("examples"), self.names(self.label(f) for f in use["facilities"]))],
-                quotes=self.example_quotes(use["cooperations"]),
-                sources=self.example_sources(use["cooperations"]),
-            )
-            facets = {"status": [status],
-                      "kind": sorted({self.f.root(k) for f in use["facilities"] for k in self._facility(f).kinds})}
-            if not facets["kind"]:
-                del facets["kind"]
-            self.add_edge(f"uses|{district}|{node_id}|{status}", district, node_id, "uses", status, info,
-                          width=_style.partner_width(min(n, AGGREGATE_WIDTH_CAP), status == PROPOSED),
-                          weight=n, label=str(n) if n >= 2 and status == EXISTING else None,
-                          curved=status == PROPOSED, facets=facets)
-
-    def facility_type(self, facility: str) -> str:
-        roots = sorted({self.f.root(k) for k in self._facility(facility).kinds})
-        return next((_style.FACILITY_TYPES[r] for r in roots if r in _style.FACILITY_TYPES), "facility")
-
-    def kind_counts(self, facilities) -> str:
-        """'Jugendschutzstelle: 2, Erziehungsberatungsstelle: 3' (exact kinds, most first)."""
-        counts = Counter(self.label(k) for f in facilities for k in (self._facility(f).kinds or [str(IKZ.Facility)]))
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ", ".join(f"{kind}: {_number(n, self.lang)}" for kind, n in ordered)
-
-    @staticmethod
-    def group_id(district: str, node_type: str) -> str:
-        return f"group|{district}|{node_type}"
-
-    def add_group(self, home, node_type, facilities, coops_of_facility, users) -> None:
-        st = _style.NODE_STYLES[node_type]
-        kind_label = self.label(st.legend)
-        cooperations = sorted({c for f in facilities for c in coops_of_facility[f]})
-        towns = {t for f in facilities for t, _ in users.get(f, [])}
-        districts = {self.district_of(t) for t in towns}
-        operators = {o for f in facilities for o, _ in self._facility(f).operators}
-        unknown = sum(1 for f in facilities if not self._facility(f).operators)
-        facts = [(self.t("facilities_count"), _number(len(facilities), self.lang)),
-                 (self.t("facility_kind"), self.kind_counts(facilities)),
-                 (self.t("cooperations_heading"), self.by_status(cooperations)),
-                 (self.t("used_by"), self.count(len(towns), "towns_one", "towns_many")
-                  + " · " + self.count(len(districts), "districts_one", "districts_many")),
-                 (self.t("examples"), self.names(self.label(f) for f in facilities))]
-        if operators or unknown:
-            text = self.names(self.label(o) for o in operators) if operators else ""
-            if unknown:
-                text = (text + "; " if text else "") + self.t("operator_unknown_count", n=_number(unknown, self.lang))
-            facts.append((self.t("operator"), text))
-        areas = {self.f.below_root(a) for f in facilities for a in self._facility(f).areas}
-        areas |= {a for c in cooperations for a in self.facets(c)["area"]}
-        roots = sorted({self.f.root(k) for f in facilities for k in self._facility(f).kinds})
-        facets = {"status": sorted({self.status_group(c) for c in cooperations}), "area": sorted(areas)}
-        if roots:
-            facets["kind"] = roots
-        info = Info(kind=kind_label, title=f"{kind_label} – {self.district_label(home)}", facts=facts,
-                    quotes=self.example_quotes(cooperations, *facilities[:EXAMPLE_QUOTES]),
-                    sources=self.example_sources(cooperations))
-        dashed = all(self.status_group(c) == PROPOSED for c in cooperations)
-        label = f"{_number(len(facilities), self.lang)} × {kind_label}"
-        self.add_node(self.group_id(home, node_type), node_type, label, info, dashed=dashed, facets=facets)
-
-
-class _DistrictPartnersBuilder(_DistrictBuilder):
-    def build(self) -> None:
-        selected = set(self.selected)
-        towns_of: dict[str, set[str]] = {}
-        for a, b, cooperation in self.f.pairs:
-            if cooperation in selected:
-                towns_of.setdefault(cooperation, set()).update((a, b))
-        self.note_documents(sorted(towns_of))
-        towns_in: dict[str, set[str]] = {}
-        inside: dict[str, list[str]] = {}                       # district -> cooperations within it
-        across: dict[str, set[str]] = {}                        # district -> cooperations with others
-        partners: dict[str, set[str]] = {}
-        pairs: dict[tuple[str, str, str], list[str]] = {}
-        for cooperation, towns in sorted(towns_of.items()):
-            districts = sorted({self.district_of(t) for t in towns})
-            for t in towns:
-                towns_in.setdefault(self.district_of(t), set()).add(t)
-            if len(districts) == 1:
-                inside.setdefault(districts[0], []).append(cooperation)
-                continue
-            status = self.status_group(cooperation)
-            for i, a in enumerate(districts):
-                across.setdefault(a, set()).add(cooperation)
-                for b in districts[i + 1:]:
-                    pairs.setdefault((a, b, status), []).append(cooperation)
-                    partners.setdefault(a, set()).add(b)
-                    partners.setdefault(b, set()).add(a)
-
-        for district in sorted(towns_in, key=lambda d: (self.district_label(d), d)):
-            within = inside.get(district, [])
-            facts = [(self.t("within_district"), self.by_status(within) or "0"),
-                     (self.t("with_other_districts"), _number(len(across.get(district, ())), self.lang))]
-            if partners.get(district):
-                names = self.names(self.district_label(d) for d in partners[district])
-                facts.append((self.t("partner_districts"), names))
-            examples = within or sorted(across.get(district, ()))
-            self.add_district(district, towns_in[district], facts, self.example_quotes(examples),
-                              self.example_sources(examples))
-
-        for (a, b, status), cooperations in sorted(pairs.items()):
-            count = len(cooperations)
-            towns = set().union(*(towns_of[c] for c in cooperations))
-            info = Info(
-                kind=f"{self.label(str(IKZ.Cooperation))} ({self.by_status(cooperations)})",
-                title=f"{self.district_label(a)} – {self.district_label(b)}: {shared(count, self.lang)}",
-                facts=[(self.district_label(d), self.names(self.label(t) for t in towns if self.district_of(t) == d))
-                       for d in (a, b)]
-                + [(self.t("examples"), self.names(self.label(c) for c in cooperations))],
-                quotes=self.example_quotes(cooperations),
-                sources=self.example_sources(cooperations),
-            )
-            facets = {"status": [status], "area": sorted({x for c in cooperations for x in self.facets(c)["area"]})}
-            self.add_edge(
-                f"pair|{a}|{b}|{status}", a, b, "partners", status, info,
-                width=_style.partner_width(min(count, AGGREGATE_WIDTH_CAP), status == PROPOSED),
-                weight=count, label=str(count) if status == EXISTING and count >= 2 else None,
-                curved=status == PROPOSED, facets=facets,
-            )
-
-
-#: Lines of aggregated views grow with the count up to this many (then the label tells).
-AGGREGATE_WIDTH_CAP = 8
-
-
-def _number(n: int, lang: str) -> str:
-    """'10.978' (German) / '10,978' (English)."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "de" else text
+from graph.outputs.views.facts import ViewError
+from graph.facts.source import store_version  # noqa: F401 - re-exported (graph.outputs.views.model.store_version)
+from graph.outputs.views.items import EXAMPLE_QUOTES  # noqa: F401 - re-exported
+from graph.outputs.views.items import CONTEXT_TOWNS, DEFAULT_SEED, EXISTING, FOOTER_SOURCES, KINDS, LAYOUTS, MAX_NODES, NO_DISTRICT, PROPOSED, Edge, FilterGroup, FilterOption, Footer, LegendEntry, Node, ViewModel
+from graph.outputs.views.builders import FacilitiesBuilder, PartnersBuilder
+from graph.outputs.views.districts import DistrictFacilitiesBuilder, DistrictPartnersBuilder, number_text
 
 
 def full_size(facts: Facts, kind: str, selected: list[str]) -> int:
@@ -922,7 +91,7 @@ def _select(facts: Facts, kind: str, area: str | None, facility_kind: str | None
 
 
 def view_model(
-    store: ox.Store,
+    source,
     kind: str,
     *,
     lang: str = "de",
@@ -936,14 +105,15 @@ def view_model(
     full: bool = False,
     max_nodes: int | None = None,
 ) -> ViewModel:
-    """Build the view ``kind`` (``facilities`` or ``partners``) of the graph in ``store``.
+    """Build the view ``kind`` (``facilities`` or ``partners``) of the graph ``source`` (a
+    GraphQuery, a pyoxigraph store, a built graph folder or file; see :mod:`graph.facts.source`).
 
     ``service_area`` / ``facility_kind`` keep only cooperation in that service area / using a
-    facility of that kind (narrower concepts included); they accept a concept IRI, its local
-    name (``Jugendschutzstelle``) or its German or English label. ``include_proposed=False``
+    facility of that kind (narrower concepts included); they are resolved by
+    :meth:`GraphQuery.term` (a concept IRI, its local name or its label, as in ``ikz query``). ``include_proposed=False``
     leaves out cooperation that is not existing (proposed cooperation is drawn dashed).
     ``layout`` is ``geo`` (towns at their coordinates) or ``force`` (seeded force layout).
-    ``version`` is shown in the footer (default: :func:`store_version` of ``store``; for a
+    ``version`` is shown in the footer (default: :func:`store_version` of the store; for a
     built graph see :func:`graph.outputs.views.graph_version`).
 
     A view that would have more than ``max_nodes`` (default :data:`MAX_NODES`) nodes is
@@ -951,27 +121,27 @@ def view_model(
     ``full`` is true.
     """
     if kind not in KINDS:
-        raise ViewError(f"unknown view {kind!r}", where="KIND", fix=f"use one of: {', '.join(KINDS)}")
+        raise ViewError(msg("views.unknown_view", value=kind), where="KIND", fix=msg("views.use_one_of", values=", ".join(KINDS)))
     if lang not in LANGS:
-        raise ViewError(f"unknown language {lang!r}", where="--lang", fix=f"use one of: {', '.join(LANGS)}")
+        raise ViewError(msg("views.unknown_language", value=lang), where="--lang", fix=msg("views.use_one_of", values=", ".join(LANGS)))
     if layout not in LAYOUTS:
-        raise ViewError(f"unknown layout {layout!r}", where="--layout", fix=f"use one of: {', '.join(LAYOUTS)}")
-    area = resolve_concept(store, SERVICE_AREA_SCHEME, service_area, "--service-area", "service area") if service_area else None
-    fkind = resolve_concept(store, FACILITY_KIND_SCHEME, facility_kind, "--facility-kind", "facility kind") if facility_kind else None
-
+        raise ViewError(msg("views.unknown_layout", value=layout), where="--layout", fix=msg("views.use_one_of", values=", ".join(LAYOUTS)))
+    facts = Facts(source, lang)
+    # values users type are resolved by the one resolver (GraphQuery.term): IRI, key or label
+    area = str(facts.query.term("service-area", service_area, "service_area")) if service_area else None
+    fkind = str(facts.query.term("facility-kind", facility_kind, "facility_kind")) if facility_kind else None
     if version is None:
-        version = store_version(store)
-    facts = Facts(store, lang)
+        version = facts.version or store_version(facts.query.engine.store)
     if not facts.towns:
-        raise ViewError("the graph has no towns (ikz:Municipality)", fix="build the graph with `ikz build` first")
+        raise ViewError(msg("views.no_towns"), fix=msg("views.no_towns_fix"))
     selected = _select(facts, kind, area, fkind, include_proposed)
     limit = MAX_NODES if max_nodes is None else max_nodes
     size = full_size(facts, kind, selected)
     aggregated = not full and size > limit
     if aggregated:
-        builder_class = _DistrictFacilitiesBuilder if kind == "facilities" else _DistrictPartnersBuilder
+        builder_class = DistrictFacilitiesBuilder if kind == "facilities" else DistrictPartnersBuilder
     else:
-        builder_class = _FacilitiesBuilder if kind == "facilities" else _PartnersBuilder
+        builder_class = FacilitiesBuilder if kind == "facilities" else PartnersBuilder
     builder = builder_class(facts, lang, selected)
     builder.build()
 
@@ -984,31 +154,31 @@ def view_model(
     if aggregated:
         districts |= {facts.label(n.id) for n in nodes if n.type == "district" and n.id != NO_DISTRICT}
     districts = sorted(districts)
-    base_title = t(f"title_{kind}", lang)
+    base_title = t(f"views.title_{kind}", lang)
     if len(districts) > 3:
-        default_title = f"{base_title} – {t('districts_many', lang, n=_number(len(districts), lang))}"
+        default_title = f"{base_title} – {t('views.districts_many', lang, n=number_text(len(districts), lang))}"
     else:
         default_title = f"{base_title} – {', '.join(districts)}" if districts else base_title
     subtitle = _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges, aggregated, gridded,
                          len(nodes))
     notice = notice_en = ""
     if aggregated:
-        notice = t("aggregated_notice", lang, kind=kind, nodes=_number(size, lang), limit=_number(limit, lang))
+        notice = t("views.aggregated_notice", lang, kind=kind, nodes=number_text(size, lang), limit=number_text(limit, lang))
         if lang != "en":
-            notice_en = t("aggregated_notice", "en", kind=kind, nodes=_number(size, "en"), limit=_number(limit, "en"))
+            notice_en = t("views.aggregated_notice", "en", kind=kind, nodes=number_text(size, "en"), limit=number_text(limit, "en"))
     documents = set(builder.documents)
     as_of = facts.as_of(documents)
     sources = sorted({facts.label(d) for d in documents})
     if len(sources) > FOOTER_SOURCES:
-        sources = sources[:FOOTER_SOURCES] + [t("and_more", lang, n=_number(len(sources) - FOOTER_SOURCES, lang))]
+        sources = sources[:FOOTER_SOURCES] + [t("views.and_more", lang, n=number_text(len(sources) - FOOTER_SOURCES, lang))]
     footer = Footer(
         as_of=as_of,
-        as_of_display=_format_date(as_of, lang) if as_of else t("unknown_date", lang),
+        as_of_display=_format_date(as_of, lang) if as_of else t("views.unknown_date", lang),
         sources=sources,
         version=version or "",
     )
     return ViewModel(
-        kind=kind, lang=lang, title=title or default_title, description=t(f"about_{kind}", lang), subtitle=subtitle,
+        kind=kind, lang=lang, title=title or default_title, description=t(f"views.about_{kind}", lang), subtitle=subtitle,
         nodes=nodes, edges=edges,
         legend=_legend(facts, nodes, edges, lang, aggregated),
         filters=_filters(facts, kind, nodes, edges, lang),
@@ -1023,18 +193,6 @@ def view_model(
     )
 
 
-def store_version(store: ox.Store) -> str:
-    """'IKZ-Graph 0.1.0 · Graph 1a2b3c4d5e6f': the package version and the first 12 hex
-    digits of the SHA-256 of the store's sorted N-Triples (for a store given directly; a built
-    graph uses the digest in its summary.json, see :func:`graph.outputs.views.graph_version`)."""
-    from graph import __version__
-
-    dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    lines = sorted(set(dump.decode("utf-8").splitlines()))
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-    return f"IKZ-Graph {__version__} · Graph {digest[:12]}"
-
-
 def _format_date(iso: str, lang: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}" if lang == "de" else iso
@@ -1042,25 +200,25 @@ def _format_date(iso: str, lang: str) -> str:
 
 def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, edges,
               aggregated=False, gridded=False, node_count=0) -> str:
-    parts = [t("aggregated_short", lang, kind=kind)] if aggregated else []
+    parts = [t("views.aggregated_short", lang, kind=kind)] if aggregated else []
     if area:
-        parts.append(f"{t('filter_area', lang)}: {facts.label(area)}")
+        parts.append(f"{t('views.filter_area', lang)}: {facts.label(area)}")
     if fkind:
-        parts.append(f"{t('filter_kind', lang)}: {facts.label(fkind)}")
+        parts.append(f"{t('views.filter_kind', lang)}: {facts.label(fkind)}")
     if not include_proposed:
-        parts.append(t("without_proposed", lang))
+        parts.append(t("views.without_proposed", lang))
     elif any(e.dashes for e in edges):
-        parts.append(t("with_proposed", lang))
+        parts.append(t("views.with_proposed", lang))
     if layout == "geo" and aggregated:
-        parts.append(t("layout_geo_districts", lang))
+        parts.append(t("views.layout_geo_districts", lang))
     elif layout == "geo":
-        parts.append(t("layout_geo_facilities" if kind == "facilities" else "layout_geo", lang))
+        parts.append(t("views.layout_geo_facilities" if kind == "facilities" else "views.layout_geo", lang))
     else:
-        parts.append(t("layout_force", lang, seed=seed))
+        parts.append(t("views.layout_force", lang, seed=seed))
         if node_count > _layout.FORCE_EXACT:
-            parts.append(t("layout_force_components", lang))
+            parts.append(t("views.layout_force_components", lang))
     if gridded:
-        parts.append(t("layout_grid_districts" if aggregated else "layout_grid", lang))
+        parts.append(t("views.layout_grid_districts" if aggregated else "views.layout_grid", lang))
     return " · ".join(parts)
 
 
@@ -1137,13 +295,13 @@ def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str,
         entries.append(LegendEntry("node", node_type, facts.label(st.legend), st.shape, st.color, st.border))
     for edge_type in sorted({e.type for e in edges}, key=lambda k: _style.EDGE_STYLES[k].order):
         st = _style.EDGE_STYLES[edge_type]
-        label = facts.label(st.legend) if st.legend else t(st.label_key or edge_type, lang)
+        label = facts.label(st.legend) if st.legend else t("views." + (st.label_key or edge_type), lang)
         ends = _EDGE_ENDS.get(edge_type)
         if ends:
             label += f" ({facts.label(ends[0])} → {facts.label(ends[1])})"
-        note = t("width_note", lang) if edge_type == "partners" else None
+        note = t("views.width_note", lang) if edge_type == "partners" else None
         if aggregated and edge_type == "uses":
-            note = t("width_note_facilities", lang)
+            note = t("views.width_note_facilities", lang)
         if any(e.type == edge_type and not e.dashes for e in edges):
             entries.append(LegendEntry("edge", edge_type, label, color=st.color, width=min(st.width, 4),
                                        arrows=st.arrows, note=note))
@@ -1168,17 +326,17 @@ def _filters(facts: Facts, kind: str, nodes: list[Node], edges: list[Edge], lang
     if kind == "facilities":
         kinds = values("kind")
         if len(kinds) >= 2:
-            groups.append(FilterGroup("kind", facts.label(FACILITY_KIND_SCHEME_KIND, t("filter_kind", lang)),
+            groups.append(FilterGroup("kind", facts.label(FACILITY_KIND_SCHEME_KIND, t("views.filter_kind", lang)),
                                       [FilterOption(v, facts.label(v)) for v in kinds]))
     else:
         areas = values("area")
         if len(areas) >= 2:
-            groups.append(FilterGroup("area", facts.label(SERVICE_AREA_KIND, t("filter_area", lang)),
+            groups.append(FilterGroup("area", facts.label(SERVICE_AREA_KIND, t("views.filter_area", lang)),
                                       [FilterOption(v, facts.label(v)) for v in areas]))
     statuses = values("status")
     if PROPOSED in statuses:
         labels = {EXISTING: facts.label(_style.STATUS_EXISTING), PROPOSED: facts.label(_style.STATUS_PROPOSED)}
-        groups.append(FilterGroup("status", facts.label(str(IKZ.CooperationStatus), t("status", lang)),
+        groups.append(FilterGroup("status", facts.label(str(IKZ.CooperationStatus), t("views.status", lang)),
                                   [FilterOption(v, labels[v]) for v in (EXISTING, PROPOSED) if v in statuses]))
     return groups
 

@@ -29,8 +29,8 @@ import jinja2
 
 from graph.core.files import write_text
 from graph.outputs.views import style as _style
-from graph.outputs.views.model import ViewModel
-from graph.outputs.views.text import TEXT, script_texts
+from graph.outputs.views.items import ViewModel
+from graph.outputs.views.text import page_texts, script_texts
 
 VIS_NETWORK = "templates/lib/vis-9.1.2/vis-network.min.js"
 
@@ -189,7 +189,7 @@ def render_html(model: ViewModel, title: str | None = None) -> str:
     vis_js = vis_network_js()
     env = jinja2.Environment(autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(_template_file("view.html.j2"))
-    texts = {key: values.get(model.lang) or values["de"] for key, values in TEXT.items()}
+    texts = page_texts(model.lang)
     legend = [{"entry": entry, "svg": _style.legend_symbol(entry.shape or "dot", 22) if entry.kind == "node" else None}
               for entry in model.legend]
     return template.render(
