@@ -21,10 +21,15 @@ from test_language import english_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "graph").rglob("*.py"))
+#: Page templates look keys up too: {{ t("workbench.nav.library") }}.
+TEMPLATES = sorted(p for p in (ROOT / "graph").rglob("*") if p.suffix in (".j2", ".html", ".js"))
+#: Strings shaped like keys that are file names.
+FILE_NAME = re.compile(r"\.(?:j2|css|js|html|rq|ttl|toml|json|csv|md|txt|py)$")
 CATALOGUE = catalogue()
 AREAS = {key.split(".", 1)[0] for key in CATALOGUE}
 KEY = re.compile(rf"^(?:{'|'.join(sorted(AREAS))})\.[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
 LOOKUPS = {"t", "msg", "Message", "has", "text"}
+PREFIXES: set[str] = set()
 
 
 def _strings_used() -> tuple[set[str], set[str]]:
@@ -45,10 +50,15 @@ def _strings_used() -> tuple[set[str], set[str]]:
                 name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
                 if name in LOOKUPS and isinstance(node.args[0].value, str) and "." in node.args[0].value:
                     looked_up.add(node.args[0].value)
-    return looked_up, literals
+    for path in TEMPLATES:
+        looked_up.update(re.findall(r"\bt\(\s*[\"']([a-z]+\.[a-z0-9_.-]+)[\"']", path.read_text(encoding="utf-8")))
+    # a fragment of an f-string (f"views.title_{kind}") is a prefix, not a key
+    for path in SOURCES + TEMPLATES:  # "workbench.topic." + topic, "report.basis_" + basis
+        PREFIXES.update(m for m in re.findall(r"[\"']([a-z]+\.[a-z0-9_.-]*[._-])[\"']\s*\+", path.read_text(encoding="utf-8"))
+                        if m.split(".")[0] in AREAS)
+    return looked_up, {k for k in literals if (k in CATALOGUE or not FILE_NAME.search(k)) and not k.endswith(("_", ".", "-"))}
 
 
-PREFIXES: set[str] = set()
 LOOKED_UP, LITERALS = _strings_used()
 
 
@@ -72,9 +82,30 @@ def test_every_key_shaped_string_in_the_code_exists():
     assert not missing, f"catalogue-shaped strings in graph/ without an entry: {missing}"
 
 
+#: Areas whose code looks texts up by the rest of the key (``text("as_of")`` for
+#: ``report.as_of``, a table's column name for ``analysis.town_a``): an entry counts as used
+#: when that rest stands as a string in the code or the templates.
+AREA_RELATIVE = ("analysis.", "diff.", "report.", "views.", "workbench.")
+
+
+def _quoted_words() -> set[str]:
+    words = set()
+    for path in SOURCES + TEMPLATES:
+        source = path.read_text(encoding="utf-8")
+        words.update(re.findall(r"[\"']([a-z][a-z0-9_-]*)[\"']", source))
+        words.update(re.findall(r"\btext\.([a-z][a-z0-9_]*)", source))  # {{ text.png_title }} in a template
+    for path in (ROOT / "queries").rglob("*"):  # topics of the workbench, columns of the facts queries
+        if path.suffix in (".toml", ".rq"):
+            words.update(re.findall(r"[?\"']?([a-z][a-z0-9_-]*)", path.read_text(encoding="utf-8")))
+    return words
+
+
 def test_no_entry_is_unused():
     used = LITERALS | LOOKED_UP | _command_help_keys()
-    unused = sorted(key for key in CATALOGUE if key not in used and not key.startswith(("cli.click.", *PREFIXES)))
+    words = _quoted_words()
+    relative = {key for key in CATALOGUE if key.startswith(AREA_RELATIVE) and key.split(".", 1)[1] in words}
+    unused = sorted(key for key in CATALOGUE if key not in used | relative
+                    and not key.startswith(("cli.click.", *PREFIXES)))
     assert not unused, f"catalogue entries nothing uses: {unused}"
 
 

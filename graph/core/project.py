@@ -9,15 +9,15 @@ Who owns which file:
 * **the project** owns ``data/`` (its sources, statements and registers), ``ontology/`` (the
   vocabulary and the shapes, copied by ``ikz init`` so that a project can extend them) and the
   named questions and data checks ``queries/*.rq``;
-* **the package** owns the SPARQL of analysis, views and value lookups (``queries/analysis/``,
-  ``queries/views/``, ``queries/lookup/``: product code that must match the code reading it) and
+* **the package** owns the SPARQL of the facts layer, value lookups and the workbench (``queries/facts/``,
+  ``queries/lookup/``, ``queries/workbench/``: product code that must match the code reading it) and
   the national register (``data/national/``, used when a project has no copy of its own).
 
 :meth:`Project.query_file` and :meth:`Project.query_dir` hide the difference: ask them, never
 ``Path(__file__)``.
 
 >>> project = find_project()
->>> project.query_file("views/towns.rq").name
+>>> project.query_file("facts/towns.rq").name
 'towns.rq'
 >>> project.national_register.name
 'de-municipalities-2024.csv'
@@ -78,14 +78,14 @@ class Project:
     # -- files that may come from the package ----------------------------------------------
 
     def query_dir(self, sub: str) -> Path:
-        """A folder of queries: ``analysis``, ``views`` and ``lookup`` come from the package
+        """A folder of queries: ``facts``, ``lookup`` and ``workbench`` come from the package
         (product code), any other from the project's ``queries/``."""
         if sub.strip("/").split("/")[0] in resources.PRODUCT_QUERIES:
             return resources.query_dir(sub.strip("/"))
         return self.queries_dir / sub
 
     def query_file(self, relative: str) -> Path:
-        """A query file relative to ``queries/`` (``"views/towns.rq"``, ``"competent-office.rq"``):
+        """A query file relative to ``queries/`` (``"facts/towns.rq"``, ``"competent-office.rq"``):
         product queries from the package; the project's own file if it has one, else the
         packaged one."""
         relative = relative.strip("/")

@@ -22,9 +22,9 @@ from pathlib import Path
 from graph.core.errors import ProjectError
 from graph.core.i18n import msg
 
-#: Sub-folders of ``queries/`` that are product code (the SPARQL of analysis, views and value
-#: lookups): they always come from the package, never from a project.
-PRODUCT_QUERIES = ("analysis", "facts", "lookup", "views", "workbench")
+#: Sub-folders of ``queries/`` that are product code (the SPARQL of the facts layer, value
+#: lookups and the workbench): they always come from the package, never from a project.
+PRODUCT_QUERIES = ("facts", "lookup", "workbench")
 #: The national register of all German municipalities (in ``data/``).
 NATIONAL_REGISTER = "national/de-municipalities-2024.csv"
 

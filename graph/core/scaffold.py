@@ -46,9 +46,6 @@ from graph.core.project import Project, is_project
 REGISTER_COLUMNS = ("ags", "name", "kreis_key", "kreis_name", "nuts3", "land")
 #: What ``ikz init`` puts into the project folder (top-level names).
 CREATED = ("README.md", "data", "ontology", "queries", "vorlagen")
-#: Transitional: the product queries are copied too until every reader asks
-#: ``Project.query_dir``/``query_file`` (which read them from the package); then drop this.
-TRANSITIONAL_QUERY_FOLDERS = resources.PRODUCT_QUERIES
 #: The default of a ``district`` parameter in a question's ``# params:`` header.
 _DISTRICT_DEFAULT = re.compile(r"^(#\s*params:.*?\bdistrict\s*:\s*district\s*=\s*)[^;\n]+", re.M)
 
@@ -199,9 +196,6 @@ def _files(district: District, lang: str) -> dict[str, str | Path]:
             files[f"queries/{path.name}"] = _DISTRICT_DEFAULT.sub(rf"\g<1>{district.key}", path.read_text(encoding="utf-8"))
         elif path.suffix == ".md":
             files[f"queries/{path.name}"] = path
-    for folder in TRANSITIONAL_QUERY_FOLDERS:
-        for path in sorted(resources.query_dir(folder).glob("*.rq")):
-            files[f"queries/{folder}/{path.name}"] = path
     return files
 
 

@@ -106,8 +106,9 @@ def version_of(gq: GraphQuery) -> str:
 
 
 def query_path(gq: GraphQuery, name: str) -> Path:
-    """``queries/facts/NAME.rq`` of the project behind ``gq``."""
-    path = gq.project.queries_dir / "facts" / f"{name}.rq"
+    """``queries/facts/NAME.rq``: product code, shipped with the package (see
+    :meth:`graph.core.project.Project.query_file`)."""
+    path = gq.project.query_file(f"facts/{name}.rq")
     if not path.is_file():
         raise ProjectError(msg("facts.query_missing"), where=str(path), fix=msg("facts.query_missing_fix"))
     return path

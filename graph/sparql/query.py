@@ -24,7 +24,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.core import limits
-from graph.core.errors import IKZError
+from graph.core.errors import IKZError, ProjectError
 from graph.core.i18n import msg
 from graph.core.limits import DEFAULT_TIMEOUT  # noqa: F401 - re-exported (graph.cli.main imports it from here)
 from graph.core.namespaces import base_iri as resolve_base
@@ -160,10 +160,13 @@ class GraphQuery:
         """A query file by path, or by name under the project's ``queries/`` folder
         (``"analysis/towns"``, ``"lookup/district"``, ``"views/labels.rq"``)."""
         path = Path(query)
-        if not path.is_absolute() and not path.is_file():
-            path = self.project.queries_dir / path
-        if path.suffix != ".rq":
+        if path.suffix != ".rq" and not path.is_file():
             path = path.with_name(path.name + ".rq")
+        if not path.is_absolute() and not path.is_file():
+            try:  # the project's own file, else the packaged one (product queries: always packaged)
+                path = self.project.query_file(path.as_posix())
+            except ProjectError:
+                path = self.project.queries_dir / path
         if not path.is_file():
             raise QuestionError(msg("sparql.run.no_query_file", name=str(query)), where=str(path),
                                 fix=msg("sparql.run.no_query_file_fix", folder=self._display(self.project.queries_dir)))
