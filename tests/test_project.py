@@ -61,8 +61,8 @@ def test_the_checkout_is_its_own_resource_root():
 
 def test_product_queries_come_from_the_package_project_queries_from_the_project(tmp_path):
     empty = Project(tmp_path)
-    assert empty.query_file("views/towns.rq") == ROOT / "queries" / "views" / "towns.rq"
-    assert empty.query_dir("analysis") == ROOT / "queries" / "analysis"
+    assert empty.query_file("facts/towns.rq") == ROOT / "queries" / "facts" / "towns.rq"
+    assert empty.query_dir("lookup") == ROOT / "queries" / "lookup"
     assert empty.query_file("competent-office.rq") == ROOT / "queries" / "competent-office.rq"  # fallback
     own = tmp_path / "queries" / "competent-office.rq"
     own.parent.mkdir()

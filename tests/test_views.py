@@ -253,9 +253,9 @@ def test_geo_layout_keeps_geography_and_no_labels_overlap(facilities):
     # Übach (7.35E 51.45N) is north-east of Großdorf (7.05E 51.20N): larger x, smaller y
     assert pos[UEBACH][0] > pos[GROSSDORF][0] and pos[UEBACH][1] < pos[GROSSDORF][1]
     assert all(isinstance(v, int) for p in pos.values() for v in p)
-    boxes = {n.id: L._rect((n.x, n.y), L.box(n.label, n.size, n.font_size, n.label_width)) for n in facilities.nodes}
+    boxes = {n.id: L.box_rect((n.x, n.y), L.box(n.label, n.size, n.font_size, n.label_width)) for n in facilities.nodes}
     ids = sorted(boxes)
-    overlapping = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if L._overlap(boxes[a], boxes[b])]
+    overlapping = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if L.overlap(boxes[a], boxes[b])]
     assert overlapping == []
 
 

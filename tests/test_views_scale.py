@@ -333,13 +333,13 @@ def test_towns_without_coordinates_are_placed_without_overlaps(facilities_full, 
     # the others: in a grid below the map, by district
     assert min(n.y for n in without) > max(n.y for n in with_point)
     assert "Kommunen ohne Koordinaten im Raster" in model.subtitle
-    boxes = {n.id: L._rect((n.x, n.y), L.box(n.label, n.size, n.font_size, n.label_width)) for n in model.nodes}
+    boxes = {n.id: L.box_rect((n.x, n.y), L.box(n.label, n.size, n.font_size, n.label_width)) for n in model.nodes}
     cells: dict[tuple, list[str]] = {}
     for node_id, rect in boxes.items():
-        for cell in L._rect_cells(rect):
+        for cell in L.rect_cells(rect):
             cells.setdefault(cell, []).append(node_id)
     overlapping = {(a, b) for ids in cells.values() for i, a in enumerate(ids) for b in ids[i + 1:]
-                   if L._overlap(boxes[a], boxes[b])}
+                   if L.overlap(boxes[a], boxes[b])}
     assert overlapping == set()
 
 

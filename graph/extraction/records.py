@@ -16,9 +16,9 @@ says are not party ("ist an der Vereinbarung nicht beteiligt") are no partners. 
 
 >>> from graph.extraction.extract import extract
 >>> found = extract("Stadt Witten\\n\\nDie Stadt Witten übernimmt die Erziehungsberatung für die Stadt Herdecke. "
-...                 "Die Vereinbarung soll am 1. Januar 2026 in Kraft treten.")
+...                 "Die Vereinbarung soll am 1. Januar 2027 in Kraft treten.")
 >>> [(sorted(p.place.label for p in c.partners), c.lead_partner.label, c.status, c.start_date) for c in found.cooperations]
-[(['Herdecke', 'Witten'], 'Witten', 'geplant', '2026-01-01')]
+[(['Herdecke', 'Witten'], 'Witten', 'geplant', '2027-01-01')]
 """
 
 from __future__ import annotations
@@ -335,6 +335,11 @@ def _candidates(text, records: list[_Record], home, dates) -> list[CooperationCa
             starts = [d for d in dates if date_role(text, d) == "start" and len(d.value) == 10
                       and not any(s.start <= d.start < s.end for s in others)]
         start = next((d.value for d in starts if len(d.value) == 10), None)
+        if main and status == "bestehend" and not statuses and start:
+            # no modality in the record's own sentences: the sentence that dates its start says
+            # whether it is in force ("tritt ... in Kraft") or still to come ("soll ... in Kraft treten")
+            dated = next((s for s in _sentences_of(text, starts) if s), "")
+            status = {"geplant": "geplant"}.get(_status_of(dated), status)
         seg = rec.statements[0].segment if rec.statements else Segment(0, 0, "", 1)
         names = ", ".join(p.label for p in rec.places)
         found.append(CooperationCandidate(
@@ -344,6 +349,17 @@ def _candidates(text, records: list[_Record], home, dates) -> list[CooperationCa
             start_date=start, quote=normalize(seg.text), statements=[st.segment for st in rec.statements]))
         main_done = main_done or main
     return found
+
+
+def _sentences_of(text: str, dates) -> list[str]:
+    """The sentence around each date (from the last full stop before it to the next one)."""
+    out = []
+    for d in dates:
+        begin = text.rfind(".", 0, d.start)
+        begin = max(begin, text.rfind("\n\n", 0, d.start)) + 1
+        end = text.find(".", d.end)
+        out.append(text[begin:end if end >= 0 else len(text)])
+    return out
 
 
 def _generic_form(concept: str) -> str:

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from graph.core.errors import IKZError, ProjectError
-from graph.core.i18n import t
+from graph.core.i18n import msg, t
 from graph.core.namespaces import IKZ, ORG, SDO, base_iri, data_prefixes
 from graph.core.project import Project
 from graph.facts.labels import LABEL_PROPERTIES, pick_label
@@ -58,7 +58,8 @@ def _read_graph_file(path: Path) -> list:
     try:
         return [q.triple for q in ox.parse(path.read_bytes(), format=fmt)]
     except SyntaxError as error:
-        raise IKZError(f"cannot read the graph: {error}", where=str(path), fix="give a build folder (with ikz.nt)") from None
+        raise IKZError(msg("diff.error.unreadable", detail=str(error)), where=str(path),
+                       fix=msg("diff.error.unreadable_fix")) from None
 
 
 def _built_triples(project: Project, base: str | None) -> list:
@@ -73,7 +74,7 @@ def _git(root: Path, *args, binary: bool = False):
     try:
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, text=not binary, timeout=120)
     except FileNotFoundError:
-        raise IKZError("git is not installed", fix="give two build folders instead of revisions") from None
+        raise IKZError(msg("diff.error.no_git"), fix=msg("diff.error.no_git_fix")) from None
 
 
 def load_version(spec: str, project: Project | None = None, base: str | None = None) -> Version:
@@ -85,12 +86,11 @@ def load_version(spec: str, project: Project | None = None, base: str | None = N
                 return Version(spec, f"{candidate}", _read_graph_file(candidate))
         if (path / "ontology" / "ikz.ttl").is_file() and (path / "data").is_dir():
             return Version(spec, f"{spec} (built now)", _built_triples(Project(path.resolve()), base))
-        raise IKZError(f"{spec} is neither a build folder (with ikz.nt) nor a project", where=spec,
-                       fix="give a build folder such as build/graph, a project folder, or a git revision")
+        raise IKZError(msg("diff.error.not_a_build", spec=spec), where=spec, fix=msg("diff.error.version_fix"))
     if path.is_file():
         return Version(spec, spec, _read_graph_file(path))
     if project is None:
-        raise ProjectError(f"{spec!r} is no folder or file, and there is no project to look it up as a git revision", where=spec)
+        raise ProjectError(msg("diff.error.no_project", spec=spec), where=spec, fix=msg("diff.error.version_fix"))
     return _revision(spec, project, base)
 
 
@@ -100,8 +100,7 @@ def _revision(spec: str, project: Project, base: str | None) -> Version:
     root = project.root
     commit = _git(root, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
     if commit.returncode != 0:
-        raise IKZError(f"{spec!r} is no build folder, graph file or git revision", where=spec,
-                       fix="give build folders (build/graph), a project folder ('.') or a revision (HEAD, main~1, a tag)")
+        raise IKZError(msg("diff.error.no_version", spec=spec), where=spec, fix=msg("diff.error.version_fix"))
     commit = commit.stdout.strip()
     top = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
     prefix = str(root.resolve().relative_to(Path(top).resolve())) if top else ""
@@ -109,10 +108,10 @@ def _revision(spec: str, project: Project, base: str | None) -> Version:
     present = set(_git(root, "ls-tree", "--name-only", commit, prefix or ".").stdout.split())
     folders = [f"{prefix}{name}" for name in ("ontology", "data", "queries") if f"{prefix}{name}" in present or name in present]
     if not any(f.endswith("ontology") for f in folders) or not any(f.endswith("data") for f in folders):
-        raise IKZError(f"revision {spec} has no ontology/ and data/", where=spec, fix="choose a later revision")
+        raise IKZError(msg("diff.error.not_a_project", spec=spec), where=spec, fix=msg("diff.error.later_revision"))
     archive = _git(top or root, "archive", "--format=tar", commit, *folders, binary=True)
     if archive.returncode != 0:
-        raise IKZError(f"git archive failed: {archive.stderr.decode(errors='replace').strip()}", where=spec)
+        raise IKZError(msg("diff.error.archive", detail=archive.stderr.decode(errors="replace").strip()), where=spec)
     with tempfile.TemporaryDirectory(prefix="ikz-rev-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
@@ -120,8 +119,8 @@ def _revision(spec: str, project: Project, base: str | None) -> Version:
         try:
             result = build(Project(tree), Path(tmp) / "_build" / "graph", base)
         except IKZError as error:
-            raise IKZError(f"revision {spec} ({commit[:10]}) does not build with this version of ikz: {error.what}",
-                           where=spec, fix=error.fix) from None
+            raise IKZError(msg("diff.error.does_not_build", spec=spec, commit=commit[:10], detail=error.message),
+                           where=spec, fix=error.fix_message) from None
         triples = _read_graph_file(result.output / "ikz.nt")
     return Version(spec, f"{spec} ({commit[:10]})", triples)
 

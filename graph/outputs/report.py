@@ -30,17 +30,15 @@ import html as html_module
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-import networkx as nx
 
 from graph.core.i18n import t
 from graph.outputs import analysis as A
 from graph.outputs.views.render import csp_source
-from graph.outputs.analysis import EXISTING, FUTURE, CooperationData, Quote
+from graph.outputs.analysis import EXISTING, FUTURE, CooperationData
 
 __all__ = ["Footnotes", "render_report", "report_context", "write_report"]
 

@@ -19,6 +19,7 @@ from itertools import combinations
 
 import networkx as nx
 
+from graph.core.project import Project
 from graph.core.errors import IKZError
 from graph.core.i18n import msg
 from graph.core.project import find_project  # noqa: F401 - used by the doctests

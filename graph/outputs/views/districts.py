@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import cached_property
 
-from graph.core.i18n import t
 from graph.core.namespaces import IKZ
-from graph.facts.detail import Facility
 from graph.outputs.views import style as _style
 from graph.outputs.views.text import shared
 from graph.outputs.views.items import EXAMPLE_NAMES, EXAMPLE_QUOTES, EXISTING, NO_DISTRICT, PROPOSED, Info, Node, QuoteRef

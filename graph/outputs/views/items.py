@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from graph.outputs.views import style as _style
-from graph.outputs.views.text import shared
 
 
 KINDS = ("facilities", "partners")

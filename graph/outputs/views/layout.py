@@ -24,7 +24,6 @@ components are packed in rows.
 from __future__ import annotations
 
 import math
-import random
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -144,7 +143,7 @@ def geo_layout(
     centre = _centroid(list(fixed.values())) if fixed else (0.0, 0.0)
 
     def place(n, anchor):
-        pos[n] = _free_spot(n, anchor, space, detailed)
+        pos[n] = free_spot(n, anchor, space, detailed)
         space.add(n, pos[n])
 
     for n in sorted(anchors or {}):
@@ -185,12 +184,12 @@ def _anchor(node, pos, neighbours, centre) -> tuple[float, float]:
     return anchor
 
 
-def _rect(p: tuple[float, float], b: Box, margin: float = 0.0) -> tuple[float, float, float, float]:
+def box_rect(p: tuple[float, float], b: Box, margin: float = 0.0) -> tuple[float, float, float, float]:
     cy = p[1] + b.dy
     return (p[0] - b.width / 2 - margin, cy - b.height / 2 - margin, p[0] + b.width / 2 + margin, cy + b.height / 2 + margin)
 
 
-def _overlap(a, b) -> bool:
+def overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -237,7 +236,7 @@ def _cell_range(lo: float, hi: float) -> range:
     return range(math.floor(lo / CELL), math.floor(hi / CELL) + 1)
 
 
-def _rect_cells(rect) -> list[tuple[int, int]]:
+def rect_cells(rect) -> list[tuple[int, int]]:
     return [(i, j) for i in _cell_range(rect[0], rect[2]) for j in _cell_range(rect[1], rect[3])]
 
 
@@ -276,8 +275,8 @@ class Space:
 
     def add(self, node: str, p: tuple[float, float]) -> None:
         self.pos[node] = p
-        rect = self.rects[node] = _rect(p, self.box(node))
-        for cell in _rect_cells(rect):
+        rect = self.rects[node] = box_rect(p, self.box(node))
+        for cell in rect_cells(rect):
             self.rect_cells[cell].add(node)
         for m in self.neighbours.get(node, []):
             if m in self.pos and m != node:
@@ -291,7 +290,7 @@ class Space:
                     self.lines_of[key[1]].add(key)
 
     def remove(self, node: str) -> None:
-        for cell in _rect_cells(self.rects.pop(node)):
+        for cell in rect_cells(self.rects.pop(node)):
             self.rect_cells[cell].discard(node)
         for key in self.lines_of.pop(node, set()):
             for cell in self.lines.pop(key):
@@ -302,9 +301,9 @@ class Space:
 
     def overlaps(self, rect) -> bool:
         cells = self.rect_cells
-        for cell in _rect_cells(rect):
+        for cell in rect_cells(rect):
             for m in cells.get(cell, ()):
-                if _overlap(rect, self.rects[m]):
+                if overlap(rect, self.rects[m]):
                     return True
         return False
 
@@ -321,7 +320,7 @@ class Space:
         return found
 
 
-def _free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float, float]:
+def free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float, float]:
     """The spot for ``node`` near ``anchor``: on rings around it, the first that overlaps no
     placed box (``detailed``: the cheapest, counting lines through labels and crossings)."""
     box_n = space.box(node)
@@ -331,12 +330,12 @@ def _free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float
     for radius in _RADII:
         for angle in (_ANGLES if radius else [0.0]):
             spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
-            rect = _rect(spot, box_n, MARGIN)
+            rect = box_rect(spot, box_n, MARGIN)
             if space.overlaps(rect):
                 continue
             cost = radius * _DIST
             if detailed:
-                for a, b in space.lines_near(_rect_cells(rect)):  # lines through this node's label
+                for a, b in space.lines_near(rect_cells(rect)):  # lines through this node's label
                     if _segment_hits_rect(pos[a], pos[b], rect):
                         cost += _HIT
                 for m in mine:      # this node's lines through other labels, and crossings
@@ -359,7 +358,7 @@ def _free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float
             for k in range(count):
                 angle = 2 * math.pi * k / count
                 spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
-                if not space.overlaps(_rect(spot, box_n, MARGIN)):
+                if not space.overlaps(box_rect(spot, box_n, MARGIN)):
                     best = spot
                     break
     return best if best is not None else anchor
@@ -413,149 +412,6 @@ def grid_blocks(
     return pos
 
 
-def force_layout(
-    node_ids: list[str],
-    weighted_edges: list[tuple[str, str, float]],
-    boxes: dict[str, Box],
-    seed: int,
-    iterations: int = 300,
-) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold with a seeded generator (pure Python, deterministic); above
-    ``FORCE_EXACT`` nodes per connected component, the components packed in rows."""
-    ids = sorted(node_ids)
-    if not ids:
-        return {}
-    known = set(ids)
-    weights: dict[tuple[str, str], float] = {}
-    for a, b, w in weighted_edges:
-        if a != b and a in known and b in known:
-            key = (min(a, b), max(a, b))
-            weights[key] = weights.get(key, 0.0) + w
-    neighbours: dict[str, list[str]] = {}
-    for a, b in weights:
-        neighbours.setdefault(a, []).append(b)
-        neighbours.setdefault(b, []).append(a)
-    if len(ids) <= FORCE_EXACT:
-        scaled = _scale(_fruchterman_reingold(ids, weights, random.Random(seed), iterations), SPAN)
-    else:
-        scaled = _packed_components(ids, weights, neighbours, boxes, seed)
-    # settle: most connected first, each node at the free spot nearest its force position
-    space = Space(boxes, neighbours)
-    detailed = len(ids) <= DETAILED_LIMIT
-    for n in sorted(ids, key=lambda n: (-len(neighbours.get(n, [])), n)):
-        space.add(n, _free_spot(n, scaled[n], space, detailed))
-    return {n: (round(x), round(y)) for n, (x, y) in space.pos.items()}
-
-
-def _fruchterman_reingold(ids, weights, rng, iterations) -> dict[str, list[float]]:
-    """Positions in about [-1, 1]²; repulsion between all pairs up to 200 nodes, else only
-    between nodes in neighbouring cells of side 2k (Fruchterman and Reingold's grid variant)."""
-    pos = {n: [rng.uniform(-1, 1), rng.uniform(-1, 1)] for n in ids}
-    k = math.sqrt(4.0 / len(ids))
-    edges = sorted(weights.items())
-    exact = len(ids) <= 200
-    temperature = 0.2
-    for step in range(iterations):
-        disp = {n: [0.0, 0.0] for n in ids}
-        if exact:
-            pairs = ((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
-        else:
-            pairs = _near_pairs(ids, pos, 2 * k)
-        for a, b in pairs:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            dist = math.hypot(dx, dy) or 1e-6
-            force = k * k / dist
-            disp[a][0] += dx / dist * force
-            disp[a][1] += dy / dist * force
-            disp[b][0] -= dx / dist * force
-            disp[b][1] -= dy / dist * force
-        for (a, b), w in edges:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            dist = math.hypot(dx, dy) or 1e-6
-            force = dist * dist / k * min(w, 4.0) ** 0.25
-            disp[a][0] -= dx / dist * force
-            disp[a][1] -= dy / dist * force
-            disp[b][0] += dx / dist * force
-            disp[b][1] += dy / dist * force
-        for n in ids:
-            # gravity keeps unconnected parts on the page
-            disp[n][0] -= pos[n][0] * 0.1 * k
-            disp[n][1] -= pos[n][1] * 0.1 * k
-            dx, dy = disp[n]
-            length = math.hypot(dx, dy) or 1e-6
-            pos[n][0] += dx / length * min(length, temperature)
-            pos[n][1] += dy / length * min(length, temperature)
-        temperature = max(0.005, temperature * (1 - 1.0 / iterations) ** 3)
-    return pos
-
-
-def _near_pairs(ids, pos, reach):
-    cells: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for n in ids:
-        cells[(math.floor(pos[n][0] / reach), math.floor(pos[n][1] / reach))].append(n)
-    for (i, j), members in sorted(cells.items()):
-        for index, a in enumerate(members):
-            for b in members[index + 1:]:
-                yield a, b
-        for di, dj in ((1, -1), (1, 0), (1, 1), (0, 1)):
-            for a in members:
-                for b in cells.get((i + di, j + dj), ()):
-                    yield a, b
-
-
-def _scale(pos: dict[str, list[float]], span: float) -> dict[str, tuple[float, float]]:
-    """Centre ``pos`` on 0 and scale it so that its larger side is ``span``."""
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return {n: ((p[0] - cx) / extent * span, (p[1] - cy) / extent * span) for n, p in pos.items()}
-
-
-def _packed_components(ids, weights, neighbours, boxes, seed) -> dict[str, tuple[float, float]]:
-    """Each connected component laid out on its own (fewer iterations for large ones), sized
-    by the square root of its node count, then packed in rows, largest first."""
-    seen: set[str] = set()
-    components: list[list[str]] = []
-    for start in ids:
-        if start in seen:
-            continue
-        seen.add(start)
-        todo, component = [start], []
-        while todo:
-            n = todo.pop()
-            component.append(n)
-            for m in neighbours.get(n, []):
-                if m not in seen:
-                    seen.add(m)
-                    todo.append(m)
-        components.append(sorted(component))
-    components.sort(key=lambda c: (-len(c), c[0]))
-    pitch = max((b.width for b in boxes.values()), default=100.0) + MARGIN
-    placed: list[tuple[dict[str, tuple[float, float]], float]] = []
-    for index, component in enumerate(components):
-        if len(component) == 1:
-            placed.append(({component[0]: (0.0, 0.0)}, pitch))
-            continue
-        weights_c = {(n, m): weights[(n, m)] for n in component for m in neighbours.get(n, []) if n < m}
-        iterations = 300 if len(component) <= 30 else max(40, int(300 * 30 / len(component)))
-        rng = random.Random(seed * 1_000_003 + index)
-        span = pitch * 1.3 * math.sqrt(len(component))
-        placed.append((_scale(_fruchterman_reingold(component, weights_c, rng, iterations), span), span + pitch))
-    total = sum(size * size for _, size in placed)
-    row_width = max(SPAN, math.sqrt(total) * 1.2)
-    result: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for positions, size in placed:
-        if x and x + size > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for n, (px, py) in positions.items():
-            result[n] = (x + size / 2 + px, y + size / 2 + py)
-        x += size
-        row_height = max(row_height, size)
-    return {n: (px - row_width / 2, py - y / 2) for n, (px, py) in result.items()}
-
-
 def remove_overlaps(
     pos: dict[str, tuple[float, float]], boxes: dict[str, Box], fixed: set[str] = frozenset(),
     iterations: int = 300, margin: float = MARGIN,
@@ -568,13 +424,13 @@ def remove_overlaps(
     p = {n: list(pos[n]) for n in ids}
     moved_any = False
     for _ in range(iterations):
-        rects = {n: _rect((p[n][0], p[n][1]), boxes.get(n, Box(20, 20, 0)), margin / 2) for n in ids}
+        rects = {n: box_rect((p[n][0], p[n][1]), boxes.get(n, Box(20, 20, 0)), margin / 2) for n in ids}
         cells: dict[tuple[int, int], list[str]] = defaultdict(list)
         for n in ids:
-            for cell in _rect_cells(rects[n]):
+            for cell in rect_cells(rects[n]):
                 cells[cell].append(n)
         pairs = sorted({(a, b) for members in cells.values() for i, a in enumerate(members) for b in members[i + 1:]
-                        if _overlap(rects[a], rects[b])})
+                        if overlap(rects[a], rects[b])})
         if not pairs:
             break
         moved = False

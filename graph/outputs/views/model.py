@@ -34,8 +34,9 @@ from __future__ import annotations
 
 from graph.core.i18n import LANGS, msg, t
 from graph.core.namespaces import IKZ, STATUS
-from graph.facts.detail import Facility, Facts
+from graph.facts.detail import Facts
 from graph.outputs.views import layout as _layout
+from graph.outputs.views.force import force_layout
 from graph.outputs.views import style as _style
 from graph.outputs.views.facts import ViewError
 from graph.facts.source import store_version  # noqa: F401 - re-exported (graph.outputs.views.model.store_version)
@@ -281,7 +282,7 @@ def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed
             fixed.update(_layout.grid_blocks(groups, boxes, top, room=2.2 if aggregated else 0.8))
         positions = _layout.geo_layout(ids, neighbours, fixed, boxes, anchors)
     else:
-        positions = _layout.force_layout(ids, [(e.source, e.target, float(e.weight)) for e in edges], boxes, seed)
+        positions = force_layout(ids, [(e.source, e.target, float(e.weight)) for e in edges], boxes, seed)
     for n in nodes:
         n.x, n.y = (int(v) for v in positions.get(n.id, (0, 0)))
     return gridded
