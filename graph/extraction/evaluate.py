@@ -10,7 +10,7 @@ from pathlib import Path
 import graph.core.namespaces as _ns
 from graph.extraction.findings import CooperationCandidate, Extraction
 from graph.extraction.places import PlaceIndex
-from graph.extraction.scoring import status_matches
+from graph.extraction.scoring import Score, status_matches
 
 IKZ = str(_ns.IKZ)
 SKOS = str(_ns.SKOS)
@@ -69,24 +69,6 @@ class Expected:
             if str(_ns.FOAF.Person) in p.get(RDF_TYPE, []):
                 people.append(set(p.get(str(_ns.FOAF.name), []) + p.get(SKOS + "altLabel", [])))
         return cls(towns, districts, people, cooperations)
-
-
-@dataclass
-class Score:
-    found: int = 0  # true positives
-    extra: int = 0  # false positives
-    missed: int = 0  # false negatives
-
-    @property
-    def precision(self) -> float:
-        return self.found / (self.found + self.extra) if self.found + self.extra else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.found / (self.found + self.missed) if self.found + self.missed else 1.0
-
-    def __add__(self, other: "Score") -> "Score":
-        return Score(self.found + other.found, self.extra + other.extra, self.missed + other.missed)
 
 
 _GENERIC = {"fuer", "für", "des", "der", "die", "dem", "den", "und", "mit", "einer", "eine", "stadt", "kreises", "kreis"}

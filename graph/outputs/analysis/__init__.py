@@ -10,14 +10,7 @@ Every network is aggregated from these rows in Python (a town-town self-join in 
 minutes at national scale; this takes seconds at 80,000 cooperations). The functions below are
 in networkx style: a graph in, plain values out, deterministic for the same input.
 
->>> from graph.core.project import find_project
->>> data = fetch(find_project().root / "tests/fixtures/analysis/small.ttl")
->>> G = town_graph(data)                      # existing cooperation, town-town, weighted
->>> aberg, bedorf = (f"https://example.org/ikz-test/municipality/0999900{i}" for i in (1, 2))
->>> G[aberg][bedorf]["weight"], [data.label(c) for c in G[aberg][bedorf]["cooperations"]]
-(2, ['Gemeinsame Jugendschutzstelle Nord', 'Kinderschutzambulanz West (gemeinsam)'])
->>> [data.label(t) for t in cut_towns(G)]     # towns whose removal splits the network
-['Cdorf', 'Dstadt', 'Edorf']
+(An example runs in :mod:`graph.outputs.analysis.network`.)
 
 Functions:
 
