@@ -75,6 +75,30 @@ def format_option(choices, default=None, help: str = "cli.opt.format", show_defa
                   show_default=show_default and default is not None, help=help)
 
 
+def csv_dialect_option(command):
+    """``--csv-dialect excel-de|excel-en|rfc4180``: the CSV's separator and decimal mark
+    (default: Excel of the language, ``;`` and ``0,5`` in German)."""
+    from graph.sparql.formats import CSV_DIALECTS
+
+    return option("--csv-dialect", "dialect", type=click.Choice(list(CSV_DIALECTS)), default=None,
+                  help="cli.opt.csv_dialect")(command)
+
+
+def is_terminal() -> bool:
+    """Whether standard output is a terminal (a person reading), not a pipe or a file."""
+    return click.get_text_stream("stdout").isatty()
+
+
+def refuse_binary_on_terminal(fmt: str, output) -> None:
+    """An xlsx workbook is written to ``-o FILE`` or a pipe, never onto a terminal."""
+    from graph.core.errors import IKZError
+    from graph.core.i18n import msg
+
+    if output is None and is_terminal():
+        raise IKZError(msg("cli.binary_on_terminal", format=fmt), where=f"--format {fmt}",
+                       fix=msg("cli.binary_on_terminal_fix", format=fmt))
+
+
 def timeout_option(default, type=float):
     return option("--timeout", type=type, default=default, show_default=True, help="cli.opt.timeout")
 
@@ -92,4 +116,4 @@ def seed_option(default, help: str = "cli.opt.seed"):
 
 
 __all__ = ["Context", "project_of", "default_output", "lang_option", "graph_option", "output_option",
-           "format_option", "timeout_option", "base_iri_option", "district_option", "seed_option"]
+           "format_option", "csv_dialect_option", "is_terminal", "refuse_binary_on_terminal", "timeout_option", "base_iri_option", "district_option", "seed_option"]

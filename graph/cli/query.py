@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 
 import click
 
 from graph.cli.base import argument, command, option, path
-from graph.cli.options import format_option, graph_option, lang_option, output_option, project_of, timeout_option
+from graph.cli.options import (csv_dialect_option, format_option, graph_option, is_terminal, lang_option,
+                               output_option, project_of, refuse_binary_on_terminal, timeout_option)
 from graph.core.errors import IKZError
-from graph.core.files import write_text
+from graph.core.files import write_bytes, write_text
 from graph.core.i18n import current, msg, t
-from graph.sparql.formats import GRAPH_FORMATS, TABLE_FORMATS, render
+from graph.sparql.formats import BINARY_FORMATS, GRAPH_FORMATS, SUFFIXES, TABLE_FORMATS, render
 from graph.sparql.query import DEFAULT_TIMEOUT, GraphQuery
 from graph.sparql.questions import get_question, load_library
 from graph.sparql.stores import STORES
@@ -61,6 +62,7 @@ def library_markdown(library, lang: str = "de") -> str:
 @option("--file", "query_file", type=path(dir_okay=False, exists=True), help="cli.query.opt.file")
 @option("--text", "query_text", help="cli.query.opt.text")
 @format_option(TABLE_FORMATS + GRAPH_FORMATS, help="cli.query.opt.format")
+@csv_dialect_option
 @output_option("cli.query.opt.output")
 @option("--store", type=click.Choice(STORES), default="oxigraph", show_default=True, help="cli.query.opt.store")
 @option("--endpoint", metavar="URL", help="cli.query.opt.endpoint")
@@ -68,8 +70,8 @@ def library_markdown(library, lang: str = "de") -> str:
 @timeout_option(DEFAULT_TIMEOUT)
 @option("--allow-service", is_flag=True, help="cli.query.opt.allow_service")
 @lang_option
-def query_command(question_id, params, query_file, query_text, fmt, output, store, endpoint, graph_dir, timeout,
-                  allow_service):
+def query_command(question_id, params, query_file, query_text, fmt, dialect, output, store, endpoint, graph_dir,
+                  timeout, allow_service):
     """Answer a named question (ID), a query file (--file) or query text (--text)."""
     chosen = [x for x in (question_id, query_file, query_text) if x]
     if len(chosen) != 1:
@@ -92,13 +94,37 @@ def query_command(question_id, params, query_file, query_text, fmt, output, stor
     note = result.truncation_note(lang) if hasattr(result, "truncation_note") else None
     if note:
         click.echo(note, err=True)
-    fmt = fmt or ("table" if sys.stdout.isatty() and not output else "tsv")
-    text = render(result, fmt, gq.prefixes)
+    fmt = fmt or chosen_format(output)
+    if fmt in BINARY_FORMATS:
+        refuse_binary_on_terminal(fmt, output)
+    rendered = render(result, fmt, gq.prefixes, dialect=dialect, sheet=question_id)
+    emit(rendered, output, t("cli.query.written", n=len(result), path="{path}"))
+
+
+def chosen_format(output) -> str:
+    """The format when --format is not given: by the suffix of ``-o FILE`` (``.xlsx``, ``.csv``
+    …), else ``table`` on a terminal and ``plain`` in a pipe or an unknown file type."""
     if output:
-        written = write_text(text if text.endswith("\n") else text + "\n", output)
-        click.echo(t("cli.query.written", n=len(result), path=written), err=True)
+        return SUFFIXES.get(Path(output).suffix.lower(), "plain")
+    return "table" if is_terminal() else "plain"
+
+
+def emit(rendered: str | bytes, output, written: str) -> None:
+    """Write ``rendered`` to ``-o FILE`` (atomically; ``written`` with ``{path}`` goes to
+    stderr) or to standard output (text without the BOM on a terminal, bytes as they are)."""
+    if output:
+        if isinstance(rendered, bytes):
+            path = write_bytes(rendered, output)
+        else:
+            path = write_text(rendered if rendered.endswith("\n") else rendered + "\n", output)
+        click.echo(written.replace("{path}", str(path)), err=True)
+    elif isinstance(rendered, bytes):
+        stream = click.get_binary_stream("stdout")
+        stream.write(rendered)
+        stream.flush()
     else:
-        click.echo(text.lstrip("\ufeff") if fmt == "csv" and sys.stdout.isatty() else text, nl=not text.endswith("\n"))
+        text = rendered.lstrip("\ufeff") if is_terminal() else rendered
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 COMMANDS = [queries_command, query_command]

@@ -80,6 +80,11 @@ def write_text(text: str, output: str | os.PathLike) -> Path:
     A path that cannot be written (no permission, a file in the way, disk full) raises a
     :class:`~graph.core.errors.FileAccessError` naming ``output``; nothing is left behind.
     """
+    return write_bytes(text.encode("utf-8"), output)
+
+
+def write_bytes(data: bytes, output: str | os.PathLike) -> Path:
+    """Write ``data`` atomically, as :func:`write_text` does (an xlsx workbook, for one)."""
     path = Path(output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +95,7 @@ def write_text(text: str, output: str | os.PathLike) -> Path:
         raise file_error(error, path, writing=True) from error
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)
