@@ -172,7 +172,7 @@ def test_cli_table_format():
 def test_cli_csv_is_excel_ready():
     result = CliRunner().invoke(main, ["--project", str(ROOT), "query", "facilities", "--format", "csv"])
     assert result.stdout_bytes.startswith("\ufeff".encode("utf-8"))
-    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))  # German Excel
     assert rows[0][:3] == ["facilityLabel", "kindLabel", "operatorLabel"]
     assert any("Sprockhövel" in cell for row in rows for cell in row)
 

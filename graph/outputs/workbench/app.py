@@ -316,7 +316,7 @@ class Workbench:
             return self.page("question.html.j2", lang, 400, **context)
         if fmt:
             media, suffix = TABLE_DOWNLOADS[fmt]
-            return Response(200, table_download(result, fmt), media,
+            return Response(200, table_download(result, fmt, self.gq.prefixes), media,
                             [("Content-Disposition", f'attachment; filename="{question.id}.{suffix}"')])
         context["downloads"] = [(f, t(f"workbench.format.{f}"), self.link(f"/frage/{question.id}", lang,
                                                                          **permalink_params, format=f))
@@ -449,7 +449,7 @@ class Workbench:
                                              fix=msg("workbench.error.unknown_format_fix",
                                                      known=", ".join(TABLE_DOWNLOADS))))
                 media, suffix = TABLE_DOWNLOADS[fmt]
-                body = table_download(result, fmt)
+                body = table_download(result, fmt, self.gq.prefixes)
             return Response(200, body, media, [("Content-Disposition", f'attachment; filename="abfrage.{suffix}"')])
         offered = GRAPH_DOWNLOADS if form in ("CONSTRUCT", "DESCRIBE") else TABLE_DOWNLOADS
         context["downloads"] = [(f, t(f"workbench.format.{f}"), self.link("/sparql", lang, query=text, format=f))
