@@ -38,10 +38,36 @@ def _quiet_stderr() -> None:
         pass
 
 
-def prepare(memory_mb: int | None, offline: bool) -> None:
-    """In a freshly forked worker: quiet crash reports, cap memory, cut the network."""
+def _close_inherited_channels(keep: int | None) -> None:
+    """Close the pipes and sockets the worker inherited from its parent (but ``keep``, its own
+    channel, and stdio). A worker holding the write end of a parent's pipe keeps the process at
+    the other end waiting for an end that never comes (a browser driver, a server, a ``| head``).
+    Regular files stay open: an on-disk store may need them."""
+    import stat
+
+    for fd in _open_descriptors():
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode) or stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
+def _open_descriptors() -> list[int]:
+    try:
+        return sorted(int(name) for name in os.listdir("/proc/self/fd"))
+    except OSError:  # no /proc (macOS): nothing to tidy that we can list cheaply
+        return []
+
+
+def prepare(memory_mb: int | None, offline: bool, keep: int | None = None) -> None:
+    """In a freshly forked worker: let go of the parent's pipes, quiet crash reports, cap
+    memory, cut the network."""
     import faulthandler
 
+    _close_inherited_channels(keep)
     faulthandler.disable()  # a crash of the worker is reported by the parent
     _quiet_stderr()
     if memory_mb:
@@ -88,7 +114,7 @@ def death(exitcode: int | None, memory_mb: int | None) -> QueryFailure:
 def _child(function, connection, memory_mb: int | None, offline: bool):
     """A worker for one call (forked per query)."""
     try:
-        prepare(memory_mb, offline)
+        prepare(memory_mb, offline, connection.fileno())
         answer(connection, function, memory_mb)
     finally:
         connection.close()
@@ -130,7 +156,7 @@ def run_with_timeout(function, timeout: float | None, *, memory_mb: int | None =
 
 
 def _serve(handler, connection, memory_mb: int | None, offline: bool) -> None:
-    prepare(memory_mb, offline)
+    prepare(memory_mb, offline, connection.fileno())
     while True:
         try:
             request = connection.recv()
