@@ -124,13 +124,13 @@ def test_diff_of_a_project_folder_against_its_build(two_builds):
 
 
 def test_diff_refuses_what_is_no_version(project, tmp_path):
-    with pytest.raises(IKZError, match="no build folder, graph file or git revision"):
+    with pytest.raises(IKZError, match="weder ein Build-Ordner noch eine Graph-Datei noch eine git-Revision"):
         load_version("keine-revision-xyz", project)
     (tmp_path / "empty").mkdir()
     with pytest.raises(IKZError, match="weder ein Build-Ordner"):
         load_version(str(tmp_path / "empty"), project)
     result = CliRunner().invoke(diff, ["keine-revision-xyz"], obj=SimpleNamespace(project=project, lang="de"))
-    assert result.exit_code == 2 and "git revision" in result.output
+    assert result.exit_code == 2 and "git-Revision" in result.output
 
 
 def _git_head(root: Path) -> str | None:

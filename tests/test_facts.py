@@ -74,18 +74,25 @@ def test_the_outputs_read_the_graph_only_through_the_facts_layer():
         assert not re.search(r"^\s*(TEXT|_TEXT|MESSAGES)\s*=", text, re.M), path   # one catalogue
 
 
-def test_query_files_come_from_the_project(tmp_path):
+def test_query_files_come_from_the_package(tmp_path, monkeypatch):
+    """The facts queries are product code: a project's own queries/ cannot replace or lose
+    them; a package that lacks one says so in German (English under --lang en)."""
     for name in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / name, tmp_path / name)
     project = Project(tmp_path)
+    shutil.rmtree(tmp_path / "queries" / "facts")
     assert len(network.fetch(FIXTURE, project=project).towns) == 7
-    (tmp_path / "queries" / "facts" / "towns.rq").unlink()
+    broken = tmp_path / "package"
+    for name in ("ontology", "queries"):
+        shutil.copytree(ROOT / name, broken / name)
+    (broken / "queries" / "facts" / "towns.rq").unlink()
+    monkeypatch.setattr("graph.core.resources.root", lambda: broken)
     with pytest.raises(ProjectError) as error:
         network.fetch(FIXTURE, project=project)
     assert error.value.where.endswith("queries/facts/towns.rq")
-    assert "Die SPARQL-Abfrage der Fakten fehlt" in str(error.value)
+    assert "Die mitgelieferte Datei queries/facts/towns.rq fehlt" in str(error.value)
     with use("en"):
-        assert "The facts' SPARQL query is missing" in str(error.value)
+        assert "The shipped file queries/facts/towns.rq is missing" in str(error.value)
 
 
 def test_rows_are_plain_strings_and_none(tmp_path):

@@ -154,9 +154,9 @@ def test_a_query_that_assigns_the_parameter_is_refused(gq):
 
 
 def test_internal_readers_go_through_the_gate_and_worker(gq):
-    rows = gq.tuples("analysis/towns", {"lang": Literal("de")})
+    rows = gq.tuples("facts/towns", {"lang": Literal("de")})
     assert len(rows) == 9 and all(isinstance(v, (str, type(None))) for row in rows for v in row)
     result = gq.select("lookup/district")
     assert {row[0] for row in result.tuples()} == {"https://w3id.org/ikz/id/district/05954"}
     with pytest.raises(QuestionError):
-        gq.select("analysis/no-such-query")
+        gq.select("facts/no-such-query")

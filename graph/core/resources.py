@@ -9,7 +9,7 @@ install).
 
 >>> (root() / "ontology" / "ikz.ttl").is_file()
 True
->>> query_file("views/towns.rq").name
+>>> query_file("facts/towns.rq").name
 'towns.rq'
 """
 

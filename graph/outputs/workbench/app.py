@@ -16,6 +16,7 @@ import tomllib
 import traceback
 import urllib.parse
 from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -32,7 +33,7 @@ from graph.sparql.resolve import KINDS
 
 from .downloads import GRAPH_DOWNLOADS, TABLE_DOWNLOADS, table_download
 
-HERE = Path(__file__).parent
+HERE = importlib_resources.files("graph.outputs.workbench")  # templates and style, inside the wheel too
 #: Rows shown in a page's table (the downloads hold the whole answer).
 SHOWN_ROWS = 1000
 #: The views reachable from the pages (graph.outputs.views.KINDS).
