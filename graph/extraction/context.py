@@ -1,8 +1,10 @@
 """The project as context of an extraction: registers, concepts and what the data already
 describes (documents, facilities, people, offices).
 
-:class:`ProjectContext` reads the loaded graph itself; it is kept apart so that it can be
-switched to the facts layer (``graph.facts``) without touching the rules."""
+:class:`ProjectContext` reads the project's *source* data as loaded for a build (not a built
+graph, which the facts layer reads): every name a thing is known by (prefLabel, altLabel,
+foaf:name) is a lexicon for recognising it in a text, not a display label. Files come from the
+project or, where it has none, from the package (:mod:`graph.core.resources`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import graph.core.namespaces as _ns
+from graph.core import resources
 from graph.core.text import fold, normalize
 from graph.extraction.concepts import concept_labels, load_concepts
 from graph.extraction.places import build_index, read_csv
@@ -19,8 +22,6 @@ IKZ = str(_ns.IKZ)
 SKOS = str(_ns.SKOS)
 RDF_TYPE = str(_ns.RDF.type)
 
-ROOT = Path(__file__).resolve().parents[2]
-NATIONAL_REGISTER = Path("national") / "de-municipalities-2024.csv"
 
 
 class ProjectContext:
@@ -31,7 +32,8 @@ class ProjectContext:
     already describes (so that drafts refer to them instead of inventing duplicates).
     """
 
-    def __init__(self, data_dir: Path, ontology_dir: Path, loaded=None, base: str = _ns.DEFAULT_BASE_IRI):
+    def __init__(self, data_dir: Path, ontology_dir: Path, loaded=None, base: str = _ns.DEFAULT_BASE_IRI,
+                 national: Path | None = None):
         self.data_dir = Path(data_dir)
         self.ontology_dir = Path(ontology_dir)
         self.base = base
@@ -57,7 +59,9 @@ class ProjectContext:
             district_labels = [(label, iri.rsplit("/", 1)[1]) for iri, labels in self.labels.items()
                                if iri.startswith(base + "district/") for label in labels
                                if re.search(r"[Kk]reis|^Region |^Städteregion ", label)]
-        national = self.data_dir / NATIONAL_REGISTER
+        if national is None:  # the project's copy of the national register, else the packaged one
+            own = self.data_dir / resources.NATIONAL_REGISTER
+            national = own if own.is_file() else resources.national_register()
         stamp = tuple(p.stat().st_mtime for p in (national, *self.references) if p.is_file())
         self.index = build_index(national, self.references, tuple(sorted(district_labels)), stamp)
         self.own_office: dict[str, bool] = {}
@@ -77,15 +81,15 @@ class ProjectContext:
         from graph.core.namespaces import base_iri
 
         base = base_iri(base)
-        return cls(project.data_dir, project.ontology_dir, load_project(project, base), base)
+        return cls(project.data_dir, project.ontology_dir, load_project(project, base), base,
+                   national=project.national_register)
 
     @classmethod
     def offline(cls) -> "ProjectContext":
-        """Registers and concepts of this checkout, without loading its data."""
-        return cls(ROOT / "data", ROOT / "ontology")
+        """The packaged registers and concepts, without loading any project's data."""
+        return cls(resources.data_dir(), resources.ontology_dir())
 
     def _read_graph(self, triples) -> None:
-        base = self.base
         competent, served = defaultdict(set), defaultdict(set)
         exact, quoted = {}, {}
         for t in triples:
