@@ -269,3 +269,10 @@ def test_every_data_file_of_the_package_is_declared_as_package_data():
         owners = [pkg for pkg in declared if relative.as_posix().startswith(pkg.replace(".", "/") + "/")]
         assert any(fnmatch(relative.relative_to(pkg.replace(".", "/")).as_posix(), pattern)
                    for pkg in owners for pattern in declared[pkg]), f"{relative} is not in the wheel's package data"
+
+
+@pytest.mark.parametrize("typed, key", [("Kreis Unna", "05978"), ("Landkreis Rosenheim", "09187"),
+                                        ("Stadt Rosenheim", "09163"), ("Kreis Segeberg", "01060"),
+                                        ("Landkreis Leipzig", "14729"), ("Stadt Leipzig", "14713")])
+def test_a_district_is_found_in_the_form_people_write_it(typed, key):
+    assert find_district(typed).key == key

@@ -98,6 +98,10 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("-", " ").replace(",", " ").split())
 
 
+#: The official form of a district's name said in front of it (folded), as people write it.
+_FORM = re.compile(r"^(?:(?:land)?kreis|lkr\.?|(?:kreisfreie )?stadt|stadtkreis)\s+")
+
+
 def find_district(value: str | None, register: Path | None = None) -> District:
     """The district named by ``value``: a 5-digit key (``05954``), an 8-digit AGS of one of
     its towns, or its name or the start of it (``Ennepe``). Unknown or ambiguous values are a
@@ -115,6 +119,15 @@ def find_district(value: str | None, register: Path | None = None) -> District:
     by_name = {_fold(d.name): d for d in known.values()}
     if wanted in by_name:
         return by_name[wanted]
+    form = _FORM.match(wanted)  # "Kreis Unna", "Landkreis Rosenheim", "Stadt Dortmund"
+    if form:
+        bare = wanted[form.end():]
+        city = form.group(0).strip().endswith("stadt")
+        same = [d for d in known.values() if _fold(_short(d.name)) == bare]
+        fitting = [d for d in same if ("kreisfreie stadt" in _fold(d.name)) == city] or same
+        if len(fitting) == 1:
+            return fitting[0]
+        wanted = bare
     starting = [d for name, d in by_name.items() if name.startswith(wanted)]
     if len(starting) == 1:
         return starting[0]
