@@ -33,6 +33,16 @@ def gq(project, built) -> GraphQuery:
     return GraphQuery.open(project, graph_dir=built.output)
 
 
+@pytest.fixture(scope="session")
+def site(built, tmp_path_factory):
+    """``ikz serve`` over the session build: the workbench's base URL (one server for all tests)."""
+    from graph.outputs.serve import free_port, running_server
+
+    location = tmp_path_factory.mktemp("workbench") / "store"
+    with running_server(built.output / "ikz.nt", location, port=free_port()) as url:
+        yield url.rsplit("/", 1)[0]
+
+
 @pytest.fixture
 def project_copy(tmp_path) -> Project:
     """A private copy of ontology/, data/ and queries/ to break on purpose."""

@@ -18,3 +18,17 @@ def fixture_store(folder: Path, *names: str) -> ox.Store:
     for name in names or ("small.ttl",):
         store.bulk_load(path=str(Path(folder) / name), format=ox.RdfFormat.TURTLE)
     return store
+
+
+def watch(page, record) -> None:
+    """Record on ``record`` what a Playwright page requests (``requests``), reports as error or
+    warning (``errors``) and tries to show as a dialog (``dialogs``, dismissed)."""
+    page.on("request", lambda request: record.requests.append(request.url))
+    page.on("console", lambda m: record.errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: record.errors.append(str(error)))
+
+    def dialog(d):
+        record.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)

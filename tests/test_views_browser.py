@@ -13,13 +13,15 @@ import struct
 from pathlib import Path
 from types import SimpleNamespace
 
+import helpers
 import pyoxigraph as ox
 import pytest
+from helpers import watch
 
 from graph.core.project import find_project
+from graph.facts.source import open_source, rows
 from graph.outputs.views import open_graph, render_html, view_model, write_html
 from graph.outputs.views import style as S
-from graph.facts.source import open_source, rows
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -42,12 +44,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def fixture_store(*names: str) -> ox.Store:
-    store = ox.Store()
-    for path in find_project().ontology_files():
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    for name in names:
-        store.bulk_load(path=str(FIXTURES / name), format=ox.RdfFormat.TURTLE)
-    return store
+    return helpers.fixture_store(FIXTURES, *names)
 
 
 @pytest.fixture(scope="module")
@@ -94,15 +91,7 @@ def open_view(browser):
 
         context.route("**/*", route)
         page = context.new_page()
-        page.on("request", lambda request: record.requests.append(request.url))
-        page.on("console", lambda msg: record.errors.append(msg.text) if msg.type in ("error", "warning") else None)
-        page.on("pageerror", lambda error: record.errors.append(str(error)))
-
-        def dialog(d):
-            record.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
+        watch(page, record)
         page.add_init_script(
             "window.__csp = []; document.addEventListener('securitypolicyviolation',"
             " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")

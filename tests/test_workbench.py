@@ -19,14 +19,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+from test_queries import QUESTIONS
+from update_expected import EXAMPLE_PARAMS
 
 from graph.cli.main import main
 from graph.core.i18n import use
 from graph.outputs.serve import free_port, running_server
 from graph.outputs.workbench.app import negotiated_rdf, parse_accept
 from graph.sparql import formats
-from test_queries import QUESTIONS
-from update_expected import EXAMPLE_PARAMS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "views"
@@ -89,13 +89,6 @@ class Page(HTMLParser):
     @property
     def all_text(self) -> str:
         return " ".join(" ".join(self.text).split())
-
-
-@pytest.fixture(scope="module")
-def site(built, tmp_path_factory):
-    location = tmp_path_factory.mktemp("workbench") / "store"
-    with running_server(built.output / "ikz.nt", location, port=free_port()) as url:
-        yield url.rsplit("/", 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +210,7 @@ def test_required_parameter_asks_for_a_value(site):
 def test_download_formats(site, gq, fmt, check):
     status, headers, body = get(site + f"/frage/town-profile?town=Witten&format={fmt}")
     assert status == 200 and check(body), body[:200]
-    assert f'filename="town-profile.' in headers["Content-Disposition"]
+    assert 'filename="town-profile.' in headers["Content-Disposition"]
     if fmt == "json":
         assert body == formats.to_json(gq.ask("town-profile", {"town": "Witten"})).encode("utf-8")
     if fmt == "xlsx":

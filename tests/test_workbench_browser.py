@@ -19,9 +19,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-
 from fuzz.harness import record
-from graph.outputs.serve import free_port, running_server
+from helpers import watch
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -47,13 +46,6 @@ TEXTS = {
            "quote": "view the quote", "sentence": "verbatim sentence", "sparql": "Own SPARQL query",
            "execute": "Run", "rows": "rows"},
 }
-
-
-@pytest.fixture(scope="module")
-def site(built, tmp_path_factory):
-    location = tmp_path_factory.mktemp("workbench-browser") / "store"
-    with running_server(built.output / "ikz.nt", location, port=free_port()) as url:
-        yield url.rsplit("/", 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +81,7 @@ def open_site(browser, site):
 
         context.route("**/*", route)
         page = context.new_page()
-        page.on("request", lambda request: seen.requests.append(request.url))
-        page.on("console", lambda m: seen.errors.append(m.text) if m.type in ("error", "warning") else None)
-        page.on("pageerror", lambda error: seen.errors.append(str(error)))
-
-        def dialog(d):
-            seen.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
+        watch(page, seen)
         return page, seen
 
     yield _open
