@@ -37,10 +37,11 @@ import jinja2
 
 from graph.core.i18n import t
 from graph.outputs import analysis as A
+from graph.outputs.report_picture import Figure, figure_from_view  # noqa: F401 - re-exported
 from graph.outputs.views.render import csp_source
 from graph.outputs.analysis import EXISTING, FUTURE, CooperationData
 
-__all__ = ["Footnotes", "render_report", "report_context", "write_report"]
+__all__ = ["Footnotes", "figure_from_view", "render_report", "report_context", "town_figures", "write_report"]
 
 from graph.core.i18n import LANGS  # noqa: E402,F401 - re-exported
 
@@ -111,18 +112,6 @@ def ranges(numbers: list[int]) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Figure:
-    svg_width: int
-    svg_height: int
-    view_box: str
-    edges: list[dict]
-    nodes: list[dict]
-    legend: list[dict]
-    title: str
-    subtitle: str
-
-
 def _partners_view(data: CooperationData, lang: str, version: str, include_proposed: bool):
     """The partners view model of graph/outputs/views for the report's graph, or (None, reason)."""
     if data.district and any(town.district != data.district for town in _all_towns(data).values()):
@@ -136,52 +125,6 @@ def _all_towns(data: CooperationData) -> dict:
     from graph.facts.towns import read_towns
 
     return read_towns(data.query, data.labels)
-
-
-def figure_from_view(model) -> Figure:
-    """Draw a view model (graph/views) as SVG data: the same positions, colours, widths and
-    dashes as the interactive view. The number on a line (shared cooperations, from 2 on) is
-    placed where it overlaps no town, label or other number, else left out (the width shows it)."""
-    nodes = {n.id: n for n in model.nodes}
-    label_size = 30
-    xs = [n.x for n in model.nodes] or [0]
-    ys = [n.y for n in model.nodes] or [0]
-    pad_x, pad_top, pad_bottom = 150, 50, 40 + label_size
-    left, right = min(xs) - pad_x, max(xs) + pad_x
-    top, bottom = min(ys) - pad_top, max(ys) + pad_bottom
-    width, height = right - left, bottom - top
-    drawn = []
-    boxes = []   # (x0, y0, x1, y1) that numbers must not cover: towns and their labels
-    for n in model.nodes:
-        ly = n.y + n.size + label_size
-        half = 0.29 * label_size * len(n.label)
-        boxes.append((n.x - n.size - 4, n.y - n.size - 4, n.x + n.size + 4, n.y + n.size + 4))
-        boxes.append((n.x - half, ly - label_size, n.x + half, ly + 6))
-        drawn.append({"x": n.x, "y": n.y, "r": n.size, "fill": n.color, "stroke": n.border, "label": n.label,
-                      "ly": ly, "dash": "6 4" if n.dashed else None})
-    edges, badges = [], []
-    radius = 19
-    for e in sorted(model.edges, key=lambda e: (e.dashes is False, e.weight, e.id)):  # proposed first, heavy on top
-        a, b = nodes.get(e.source), nodes.get(e.target)
-        if a is None or b is None:
-            continue
-        label = lx = ly = None
-        if e.weight > 1 and not e.dashes:
-            for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74):
-                x, y = a.x + f * (b.x - a.x), a.y + f * (b.y - a.y)
-                clear = all(x + radius < x0 or x - radius > x1 or y + radius < y0 or y - radius > y1 for x0, y0, x1, y1 in boxes)
-                if clear and all((x - bx) ** 2 + (y - by) ** 2 > (2 * radius + 4) ** 2 for bx, by in badges):
-                    label, lx, ly = str(e.weight), round(x, 1), round(y, 1)
-                    badges.append((x, y))
-                    break
-        edges.append({
-            "x1": a.x, "y1": a.y, "x2": b.x, "y2": b.y, "color": e.color, "width": round(e.width * 1.6, 2),
-            "dash": "14 10" if e.dashes else None, "label": label, "lx": lx, "ly": ly,
-        })
-    legend = [{"kind": entry.kind, "label": entry.label, "note": entry.note, "color": entry.color,
-               "border": entry.border, "dash": "6 4" if entry.dashes else None} for entry in model.legend]
-    return Figure(int(width), int(height), f"{left} {top} {width} {height}", edges, drawn, legend,
-                  model.title, model.subtitle)
 
 
 def live_view(model) -> tuple[str, list[str], list[str]]:
@@ -274,12 +217,11 @@ def report_context(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: b
         figure_notes = []
 
     holders = []
-    order = sorted(G.nodes, key=lambda x: (-metrics[x]["betweenness"], -metrics[x]["weighted_degree"], L(x), x))
+    order = sorted(G.nodes, key=lambda x: (-metrics[x]["betweenness"], -metrics[x]["degree"], L(x), x))
     for town in order:
         m = metrics[town]
-        holders.append({"town": L(town), "partners": m["degree"], "shared": int(m["weighted_degree"]),
-                        "betweenness": _number(m["betweenness"], lang), "cut": m["cut"],
-                        "notes": notes.cite(*town_cooperations(town))})
+        holders.append({"town": L(town), **town_figures(data, town, G), "betweenness": _number(m["betweenness"], lang),
+                        "cut": m["cut"], "notes": notes.cite(*town_cooperations(town))})
     cut_texts = []
     for town, parts in cuts.items():
         bridging = [c for p in parts for c in town_cooperations(town, set(p))]
@@ -347,6 +289,28 @@ def report_context(data: CooperationData, *, seed: int = A.DEFAULT_SEED, view: b
         "holders": holders, "cut_texts": cut_texts, "groups": group_items, "isolated": isolated,
         "coverage": coverage_table, "gap_sections": gap_sections, "rule": t(A.CANDIDATE_RULE_KEY, lang),
         "proposals": proposals, "barriers": barriers, "notes": notes.notes, "seed": seed,
+    }
+
+
+def town_figures(data: CooperationData, town: str, G=None) -> dict[str, int]:
+    """What the report counts for ``town``, each a number of *distinct* things: ``partners``
+    (towns it shares an existing cooperation with), ``existing`` and ``future`` (the existing,
+    and the proposed or planned, cooperations it takes part in, each counted once however many
+    partners it has) and ``facilities`` (the facilities it uses jointly in existing cooperation).
+
+    >>> from graph.core.project import find_project
+    >>> data = A.fetch(find_project().root / "tests/fixtures/analysis/small.ttl", district="09999")
+    >>> cdorf = next(t for t in data.towns if data.label(t) == "Cdorf")
+    >>> town_figures(data, cdorf)
+    {'partners': 3, 'existing': 3, 'future': 1, 'facilities': 2}
+    """
+    G = A.town_graph(data, EXISTING) if G is None else G
+    existing = [c for c in data.selected(EXISTING) if town in c.towns]
+    return {
+        "partners": G.degree(town) if town in G else 0,
+        "existing": len({c.iri for c in existing}),
+        "future": len({c.iri for c in data.selected(FUTURE) if town in c.towns}),
+        "facilities": len({c.facility for c in existing if c.facility}),
     }
 
 
