@@ -73,8 +73,8 @@ def test_headline_figures_and_sections(small_html):
     text = text_of(small_html)
     assert "Interkommunale Zusammenarbeit – Testkreis" in text
     for heading in ("Kennzahlen", "Partnernetz", "Kommunen, die das Netz zusammenhalten", "Gruppen, die schon zusammenarbeiten",
-                    "Abdeckung: Kommune × Aufgabengebiet", "Lücken und mögliche Partner", "Vorgeschlagene Kooperationen",
-                    "Genannte Hemmnisse", "Quellen und Zitate"):
+                    "Abdeckung: Kommune × Aufgabengebiet", "Lücken und mögliche Partner",
+                    "Vorgeschlagene und geplante Kooperationen", "Genannte Hemmnisse", "Quellen und Zitate"):
         assert f">{heading}</h2>" in small_html, heading
     figures = re.findall(r'<span class="number">(\d+)', small_html)
     # towns, existing, proposed, cooperating pairs, cut towns, groups, isolated, gaps (by hand, see test_analysis)
@@ -90,7 +90,7 @@ def test_findings_are_stated(small_html):
     assert "Ohne bestehende Kooperation mit anderen Kommunen: Fheim" in text
     assert CANDIDATE_RULE["de"] in text
     assert "Inobhutnahme: 2 von 6 Kommunen ohne bestehende Kooperation" in text
-    assert re.search(r"Dstadt kooperiert bereits im Gebiet Cdorf \(2\)[\d,– ]*, Edorf \(1\)", text)
+    assert re.search(r"Dstadt kooperiert bereits im Gebiet Cdorf[\d,– ]* \(2\), Edorf[\d,– ]* \(1\)", text)
     assert "Fheim keine bestehende Verbindung – kein Vorschlag" in text
     assert "Noch keine Kommune kooperiert in diesem Gebiet." in text          # Eingliederungshilfe
     assert "durch JA Cdorf" in text                                           # Dstadt acts through Cdorf's office
@@ -216,7 +216,7 @@ def test_written_atomically_as_utf8(tmp_path):
 
 def test_partners_view_drawn_from_the_view_model(full_html):
     svg = re.search(r"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=.*?</svg>", full_html, re.S).group(0)
-    labels = re.findall(r'<text [^>]*fill="#1a1a1a">([^<]*)</text>', svg)
+    labels = re.findall(r'<text fill="#1a1a1a"><tspan [^>]*>([^<]*)</tspan></text>', svg)
     assert sorted(labels) == ["Aberg", "Bedorf", "Cdorf", "Dstadt", "Edorf", "Fheim", "Gtal"]
     assert len(re.findall(r"<line ", svg)) == 6                          # the six pairs that cooperate
     assert re.findall(r'<text [^>]*font-weight="bold"[^>]*>(\d+)</text>', svg) == ["2", "2"]   # A-B and C-D share two
@@ -244,7 +244,7 @@ def test_real_report(real_html, built):
     assert "durch JA Ennepetal" in text
     # the picture is the partners view: nine towns
     svg = re.search(r"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=.*?</svg>", real_html, re.S).group(0)
-    assert len(re.findall(r"<circle cx=\"-?\d+\" cy=\"-?\d+\" r=\"21\"", svg)) == 9
+    assert len(re.findall(r"<circle class=\"node\" cx=\"-?\d+\" cy=\"-?\d+\" r=\"21\"", svg)) == 9
 
 
 def test_ikz_report_command(project, built, tmp_path):
@@ -327,3 +327,110 @@ def test_hostile_report_runs_nothing(browser, hostile_html, tmp_path):
         assert "<img src=x onerror=alert(1)> Kooperation" in page.inner_text("body")
     finally:
         context.close()
+
+
+# -- footnote marks on words, figures that count what they say -----------------------------------
+
+
+def test_footnote_marks_sit_on_words_never_on_numbers(small_html, real_html):
+    for page in (small_html, real_html):
+        body = re.sub(r"<svg.*?</svg>", "", re.sub(r'srcdoc="[^"]*"', "", page), flags=re.S)
+        marks = list(re.finditer(r'<sup class="fn">', body))
+        assert len(marks) >= 10
+        for mark in marks:
+            before = html_module.unescape(re.sub(r"<[^>]+>", "", body[max(0, mark.start() - 300):mark.start()]))
+            assert re.search(r"[^\W\d_][).»«]*\s*$", before), before[-60:]     # a word, not a figure
+    # the headline figures carry no mark; their words do
+    figures = re.search(r'<ul class="figures">.*?</ul>', real_html, re.S).group(0)
+    assert not re.search(r'<span class="number">[^<]*<sup', figures)
+    assert re.search(r'bestehende Kooperationen<sup class="fn">', figures)
+
+
+def _plain(result) -> list[dict]:
+    return [{k: str(v) for k, v in row.items()} for row in result.rows]
+
+
+def _report_figures(page: str) -> dict:
+    """The numbers the report prints: headline figures, per-town rows, coverage cells."""
+    headline = [int(n) for n in re.findall(r'<span class="number">(\d+)</span>', page)]
+    holders = re.search(r'<section id="holders">.*?</section>', page, re.S).group(0)
+    towns = {}
+    for name, *numbers in re.findall(r'<tr><td>([^<]+)(?:<sup class="fn">.*?</sup>)?</td>' + r'<td class="num">(\d+)</td>' * 4,
+                                     holders, re.S):
+        towns[html_module.unescape(name)] = dict(zip(("partners", "existing", "future", "facilities"), map(int, numbers)))
+    matrix = re.search(r'<table class="matrix">.*?</table>', page, re.S).group(0)
+    areas = [html_module.unescape(a) for a in re.findall(r"<th>([^<]+)</th>", matrix)[1:]]
+    cells = {}
+    for name, row in re.findall(r"<tr><td>([^<]+)</td>(.*?)</tr>", matrix, re.S):
+        for area, cell in zip(areas, re.findall(r'<td class="(?:covered|gap)">(.*?)</td>', row, re.S)):
+            count = re.match(r'<span class="count">(\d+)</span>', cell)
+            cells[(html_module.unescape(name), area)] = int(count.group(1)) if count else 0
+    return {"headline": dict(zip(("towns", "existing", "future", "ties", "cut", "groups", "isolated", "gaps"), headline)),
+            "towns": towns, "areas": areas, "cells": cells}
+
+
+def _answers(gq, district: str, towns: list[str], areas: list[str]) -> dict:
+    """The same figures from the named questions (queries/*.rq), counting distinct IRIs."""
+    future = {"vorgeschlagen", "geplant"}
+    cooperations = _plain(gq.ask("existing-vs-proposed", {"district": district}))
+    pairs = _plain(gq.ask("partner-pairs", {"district": district, "status": "bestehend"}))
+    by_label = {}
+    for row in pairs:
+        by_label.setdefault(row["aLabel"], set()).add(row["b"])
+        by_label.setdefault(row["bLabel"], set()).add(row["a"])
+    per_town, cells = {}, {}
+    for town in towns:
+        rows = _plain(gq.ask("cooperations-of-town", {"town": town}))
+        facilities = _plain(gq.ask("partners-of-town", {"town": town}))
+        per_town[town] = {
+            "partners": len(by_label.get(town, ())),
+            "existing": len({r["cooperation"] for r in rows if r["statusLabel"] == "bestehend"}),
+            "future": len({r["cooperation"] for r in rows if r["statusLabel"] in future}),
+            "facilities": len({r["facility"] for r in facilities if r["statusLabel"] == "bestehend"}),
+        }
+        for area in areas:
+            answer = _plain(gq.ask("cooperations-of-town", {"town": town, "area": area, "status": "bestehend"}))
+            cells[(town, area)] = len({r["cooperation"] for r in answer})
+    return {
+        "existing": len({r["cooperation"] for r in cooperations if r["statusLabel"] == "bestehend"}),
+        "future": len({r["cooperation"] for r in cooperations if r["statusLabel"] in future}),
+        "ties": len({(r["a"], r["b"]) for r in pairs}),
+        "isolated": sum(1 for town in towns if not by_label.get(town)),
+        "gaps": sum(1 for count in cells.values() if count == 0),
+        "towns": per_town, "cells": cells,
+    }
+
+
+@pytest.fixture(scope="module")
+def fixture_gq(project, tmp_path_factory):
+    """A second, different graph: the hand-built test district, as a built graph folder."""
+    from graph.sparql.query import GraphQuery
+
+    folder = tmp_path_factory.mktemp("fixture-graph")
+    fixture_store().dump(output=str(folder / "ikz.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    gq = GraphQuery.open(project, graph_dir=folder)
+    yield gq
+    gq.close()
+
+
+@pytest.mark.parametrize("graph", ["project", "fixture"])
+def test_every_figure_counts_distinct_things_as_the_named_questions_do(graph, gq, fixture_gq):
+    query, district, scope = (gq, "Ennepe-Ruhr-Kreis", None) if graph == "project" else (fixture_gq, "Testkreis", "09999")
+    shown = _report_figures(render_report(fetch(query, district=scope), view=False))
+    towns = sorted(shown["towns"])
+    assert len(towns) == shown["headline"]["towns"] >= 6 and len(shown["areas"]) >= 3
+    asked = _answers(query, district, towns, shown["areas"])
+    for key in ("existing", "future", "ties", "isolated", "gaps"):
+        assert shown["headline"][key] == asked[key], key
+    assert shown["towns"] == asked["towns"]
+    assert shown["cells"] == asked["cells"]
+    # no per-town figure exceeds the district's total (the old sum over partner pairs did: 16 of 6)
+    assert all(t["existing"] <= shown["headline"]["existing"] and t["future"] <= shown["headline"]["future"]
+               for t in shown["towns"].values())
+    assert any(t["partners"] != t["existing"] for t in shown["towns"].values())   # the columns differ
+
+
+def test_breckerfeld_takes_part_in_five_of_the_six_existing_cooperations(real_html):
+    shown = _report_figures(real_html)
+    assert shown["headline"]["existing"] == 6
+    assert shown["towns"]["Breckerfeld"] == {"partners": 4, "existing": 5, "future": 1, "facilities": 4}

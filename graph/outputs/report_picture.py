@@ -112,6 +112,9 @@ class Figure:
     legend: list[dict]
     title: str
     subtitle: str
+    label_size: int = LABEL_SIZE
+    number_size: int = NUMBER_SIZE
+    badge_radius: int = BADGE_RADIUS
 
 
 def _label_candidates(x: float, y: float, r: float, w: float, h: float):
@@ -164,9 +167,14 @@ def _place_labels(model, nodes: dict, segments: list[tuple], node_boxes: dict[st
     return placed
 
 
-def _place_number(a: tuple, b: tuple, blocked: list[Box]) -> tuple[float, float] | None:
-    """A spot on the line a-b for an edge number that covers no box of ``blocked``."""
-    size = BADGE_RADIUS + 2
+def _number_half(text: str) -> float:
+    """Half the side of the box an edge number takes (its disc, or its text if wider)."""
+    return max(BADGE_RADIUS, text_width(text, NUMBER_SIZE, bold=True) / 2) + 2
+
+
+def _place_number(a: tuple, b: tuple, blocked: list[Box], size: float) -> tuple[float, float] | None:
+    """A spot on the line a-b for an edge number (a box of half side ``size``) that covers no
+    box of ``blocked``."""
     for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8):
         x, y = a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
         box = (x - size, y - size, x + size, y + size)
@@ -190,9 +198,10 @@ def figure_from_view(model) -> Figure:
     blocked = list(node_boxes.values()) + [box for box, _ in labels.values()]
     edges = []
     for e in sorted(ordered, key=lambda e: (-e.weight, e.id)):
-        spot = _place_number(nodes[e.source], nodes[e.target], blocked) if e.label else None
+        half = _number_half(e.label) if e.label else 0
+        spot = _place_number(nodes[e.source], nodes[e.target], blocked, half) if e.label else None
         if spot:
-            blocked.append((spot[0] - BADGE_RADIUS - 2, spot[1] - BADGE_RADIUS - 2, spot[0] + BADGE_RADIUS + 2, spot[1] + BADGE_RADIUS + 2))
+            blocked.append((spot[0] - half, spot[1] - half, spot[0] + half, spot[1] + half))
         edges.append((e, spot))
     order = {e.id: i for i, e in enumerate(ordered)}
     drawn_edges = []
