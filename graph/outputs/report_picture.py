@@ -120,17 +120,17 @@ class Figure:
 def _label_candidates(x: float, y: float, r: float, w: float, h: float):
     """Boxes for a label of size ``w`` x ``h`` around a node at (x, y) of radius ``r``: below,
     above, right, left, the four diagonals, then the same farther out."""
-    for gap in (6, 22, 44, 70):
+    for ring, gap in enumerate((6, 22, 44, 70)):
         d = r + gap
-        yield (x - w / 2, y + d, x + w / 2, y + d + h)                 # below
-        yield (x - w / 2, y - d - h, x + w / 2, y - d)                 # above
-        yield (x + d, y - h / 2, x + d + w, y + h / 2)                 # right
-        yield (x - d - w, y - h / 2, x - d, y + h / 2)                 # left
+        yield ring, (x - w / 2, y + d, x + w / 2, y + d + h)                 # below
+        yield ring, (x - w / 2, y - d - h, x + w / 2, y - d)                 # above
+        yield ring, (x + d, y - h / 2, x + d + w, y + h / 2)                 # right
+        yield ring, (x - d - w, y - h / 2, x - d, y + h / 2)                 # left
         s = d * 0.72
-        yield (x + s, y + s, x + s + w, y + s + h)                     # below right
-        yield (x - s - w, y + s, x - s, y + s + h)                     # below left
-        yield (x + s, y - s - h, x + s + w, y - s)                     # above right
-        yield (x - s - w, y - s - h, x - s, y - s)                     # above left
+        yield ring, (x + s, y + s, x + s + w, y + s + h)                     # below right
+        yield ring, (x - s - w, y + s, x - s, y + s + h)                     # below left
+        yield ring, (x + s, y - s - h, x + s + w, y - s)                     # above right
+        yield ring, (x - s - w, y - s - h, x - s, y - s)                     # above left
 
 
 def _place_labels(model, nodes: dict, segments: list[tuple], node_boxes: dict[str, Box]) -> dict[str, tuple]:
@@ -149,21 +149,22 @@ def _place_labels(model, nodes: dict, segments: list[tuple], node_boxes: dict[st
         w = max(text_width(line, LABEL_SIZE) for line in lines) + 6
         h = LINE_STEP * len(lines)
         others = [b for key, b in node_boxes.items() if key != n.id]
-        best, best_cost = None, None
-        for rank, box in enumerate(_label_candidates(n.x, n.y, n.size + 3, w, h)):
+        best, best_cost, best_ring = None, None, 0
+        for rank, (ring, box) in enumerate(_label_candidates(n.x, n.y, n.size + 3, w, h)):
             if any(overlaps(_grow(box, LABEL_GAP), b) for b in taken) or any(overlaps(box, b) for b in others):
                 continue
             crossings = sum(1 for a, b in segments if _crosses(box, *nodes[a], *nodes[b]))
-            cost = crossings * 12 + rank
+            cost = crossings * 6 + ring * 10 + rank % 8
             if best_cost is None or cost < best_cost:
-                best, best_cost = box, cost
+                best, best_cost, best_ring = box, cost, ring
         if best is None:        # crowded beyond every candidate: below, as far as needed
             y0 = n.y + n.size + 9
             best = (n.x - w / 2, y0, n.x + w / 2, y0 + h)
             while any(overlaps(_grow(best, LABEL_GAP), b) for b in taken + others):
                 best = (best[0], best[1] + LINE_STEP, best[2], best[3] + LINE_STEP)
+            best_ring = 9
         taken.append(best)
-        placed[n.id] = (best, lines)
+        placed[n.id] = (best, lines, best_ring)
     return placed
 
 
@@ -195,7 +196,7 @@ def figure_from_view(model) -> Figure:
     segments = [(e.source, e.target) for e in ordered]
     labels = _place_labels(model, nodes, segments, node_boxes)
 
-    blocked = list(node_boxes.values()) + [box for box, _ in labels.values()]
+    blocked = list(node_boxes.values()) + [box for box, *_ in labels.values()]
     edges = []
     for e in sorted(ordered, key=lambda e: (-e.weight, e.id)):
         half = _number_half(e.label) if e.label else 0
@@ -216,10 +217,13 @@ def figure_from_view(model) -> Figure:
     drawn_nodes = []
     for n in model.nodes:
         item = {"x": n.x, "y": n.y, "r": n.size, "fill": n.color, "stroke": n.border, "shape": n.shape,
-                "dash": "6 4" if n.dashed else None, "label": n.label, "lines": []}
+                "dash": "6 4" if n.dashed else None, "label": n.label, "lines": [], "leader": None}
         if n.id in labels:
-            (x0, y0, x1, y1), lines = labels[n.id]
+            (x0, y0, x1, y1), lines, ring = labels[n.id]
             item["lx"] = round((x0 + x1) / 2, 1)
+            if ring > 0:        # away from its town: a thin leader from the town to the label
+                tx, ty = min(max(n.x, x0), x1), min(max(n.y, y0), y1)
+                item["leader"] = {"x1": n.x, "y1": n.y, "x2": round(tx, 1), "y2": round(ty, 1)}
             item["lines"] = [{"text": line, "y": round(y0 + ASCENT + i * LINE_STEP, 1)} for i, line in enumerate(lines)]
         drawn_nodes.append(item)
 
