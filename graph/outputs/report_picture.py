@@ -154,7 +154,7 @@ def _place_labels(model, nodes: dict, segments: list[tuple], node_boxes: dict[st
             if any(overlaps(_grow(box, LABEL_GAP), b) for b in taken) or any(overlaps(box, b) for b in others):
                 continue
             crossings = sum(1 for a, b in segments if _crosses(box, *nodes[a], *nodes[b]))
-            cost = crossings * 6 + ring * 10 + rank % 8
+            cost = crossings * 11 + ring * 10 + rank % 8
             if best_cost is None or cost < best_cost:
                 best, best_cost, best_ring = box, cost, ring
         if best is None:        # crowded beyond every candidate: below, as far as needed
