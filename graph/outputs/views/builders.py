@@ -428,7 +428,7 @@ def is_hub(towns: int, proposed: bool) -> bool:
 
 
 #: A hub's label is the cooperation's name, shortened to this many characters.
-HUB_LABEL_CHARS = 48
+HUB_LABEL_CHARS = 60
 
 
 def hub_label(name: str, towns: int, lang: str) -> str:
