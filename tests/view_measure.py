@@ -20,7 +20,7 @@ BOXES_JS = """() => {
       // our own measurement of the widest line, to check vis-network's box against the font metrics
       const font = n.options.font;
       ctx.font = font.size + 'px ' + font.face;
-      const lines = (L.lineBuilder && L.lines) ? L.lines.map(l => l.blocks.map(b => b.text).join('')) : [n.options.label];
+      const lines = (L.lines && L.lines.length) ? Array.from(L.lines).map(l => l.blocks.map(b => b.text).join('')) : [n.options.label];
       const measured = Math.max(...lines.map(t => ctx.measureText(t).width));
       out.push({owner: id, kind: 'label', text: n.options.label, font: font.size, measured: measured,
                 left: L.size.left, top: L.size.top, right: L.size.left + L.size.width, bottom: L.size.top + L.size.height});

@@ -374,7 +374,8 @@
 
   /* Did you mean: the label most similar to the query, by the ratio of Python's
    * difflib.SequenceMatcher (Ratcliff/Obershelp: twice the matched characters over both
-   * lengths), over the labels and their words; at least SIMILAR. */
+   * lengths), over the labels and their words (a word scores a little less than a whole
+   * label); at least SIMILAR. */
   var SIMILAR = 0.75;
 
   function matched(a, b, alo, ahi, blo, bhi) {
@@ -408,15 +409,19 @@
     sortedLabels.forEach(function (label) {
       var lower = label.toLocaleLowerCase(data.lang);
       var candidates = [lower].concat(lower.split(/[\s,()\/–-]+/).filter(function (w) { return w.length >= 4; }));
-      candidates.forEach(function (candidate) {
-        var score = similarity(q, candidate);
+      candidates.forEach(function (candidate, i) {
+        // a whole name before a word of a longer one ("Schwelm" before "Kirchenkreis Schwelm")
+        var score = similarity(q, candidate) - (i ? 0.01 : 0);
         if (score > bestScore) { best = label; bestScore = score; }
       });
     });
     return best;
   }
 
+  var lastQuery = null;
+
   function search(query) {
+    lastQuery = query;
     message.textContent = "";
     var node = findNode(query || "");
     if (!node) {
@@ -450,7 +455,11 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter") { event.preventDefault(); search(input.value); }
   });
-  input.addEventListener("change", function () { if (input.value) { search(input.value); } });
+  // a name picked from the list (not a change by leaving the box: that would take the
+  // did-you-mean button away before its click lands)
+  input.addEventListener("change", function () {
+    if (input.value && input.value !== lastQuery) { search(input.value); }
+  });
 
   /* --- reset --------------------------------------------------------------------------------- */
 
