@@ -24,7 +24,6 @@ from graph.outputs.views import open_graph, render_html, view_model, write_html
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = Path(__file__).parent / "artifacts"
 KINDS, LANGS = ("partners", "facilities"), ("de", "en")
 
 if not Path(CHROMIUM).exists():
@@ -301,4 +300,3 @@ def test_screenshots_for_the_readme(built, browser, tmp_path):
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
         assert struct.unpack(">II", data[16:24]) == (1920, 1080)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
