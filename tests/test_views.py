@@ -245,7 +245,7 @@ def test_partners_one_line_per_pair_and_a_hub_for_the_district_wide_plan(partner
     pairs = [frozenset((e.source, e.target)) for e in partners.edges_of("partners")]
     assert len(pairs) == len(set(pairs))
     [hub] = partners.nodes_of("cooperation")
-    assert hub.label == "Kreisweite Struktur für die Eingliederungshilfe (4 Kommunen)" and hub.dashed
+    assert hub.label == "Kreisweite Struktur für die Eingliederungshilfe (4\u00a0Kommunen)" and hub.dashed
     spokes = partners.edges_of("hub")
     assert sorted(e.target for e in spokes) == [ABERG, BEDORF, GROSSDORF, UEBACH]
     assert all(e.source == hub.id and e.dashes for e in spokes) and sorted(hub.requires) == sorted(e.id for e in spokes)
@@ -490,7 +490,7 @@ def test_real_partners_view(real):
     assert "Breckerfeld → Jugendamt Ennepetal" in facts
     # the Eingliederungshilfe proposal links all nine towns: one hub, nine dashed spokes, not 36 lines
     [hub] = model.nodes_of("cooperation")
-    assert hub.label.startswith("Kreiseinheitliche gemeinsame Organisationsstruktur") and hub.label.endswith("(9 Kommunen)")
+    assert hub.label.startswith("Kreiseinheitliche gemeinsame Organisationsstruktur") and hub.label.endswith("(9\u00a0Kommunen)")
     spokes = model.edges_of("hub")
     assert len(spokes) == 9 and all(e.dashes and e.source == hub.id for e in spokes)
     # at most one line per pair of towns

@@ -264,9 +264,9 @@ def test_search_suggests_the_nearest_name(open_page, views, lang):
         page.press("#ikz-search", "Enter")
         message = page.inner_text("#ikz-search-message")
         if lang == "de":
-            assert message == f"Nicht gefunden: {typo} Meinten Sie „{meant}“?"
+            assert message == f"Nicht gefunden: {typo}\nMeinten Sie „{meant}“?"
         else:
-            assert message == f"Not found: {typo} Did you mean “{meant}”?"
+            assert message == f"Not found: {typo}\nDid you mean “{meant}”?"
         # the same similarity as Python's difflib; the name meant is the closest one there too
         assert max(labels, key=lambda label: _best_ratio(typo, label)) == meant
         score = page.evaluate("([a, b]) => window.ikzView.similarity(a, b)", [typo.lower(), meant.lower()])

@@ -430,12 +430,13 @@
         var guess = suggest(query);
         if (guess) {
           var parts = T.did_you_mean.split("{name}");
-          message.appendChild(document.createTextNode(" " + parts[0]));
+          var line = el("span", "did-you-mean", parts[0]);
           var link = el("button", "suggestion", guess);
           link.type = "button";
           link.addEventListener("click", function () { input.value = guess; search(guess); });
-          message.appendChild(link);
-          message.appendChild(document.createTextNode(parts.slice(1).join("{name}")));
+          line.appendChild(link);
+          line.appendChild(document.createTextNode(parts.slice(1).join("{name}")));
+          message.appendChild(line);
         }
       }
       return null;

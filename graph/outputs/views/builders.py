@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from graph.core.i18n import t
 from graph.core.namespaces import IKZ
@@ -428,15 +429,16 @@ def is_hub(towns: int, proposed: bool) -> bool:
 
 
 #: A hub's label is the cooperation's name, shortened to this many characters.
-HUB_LABEL_CHARS = 60
+HUB_LABEL_CHARS = 80
 
 
 def hub_label(name: str, towns: int, lang: str) -> str:
     """The label of a hub: the (shortened) name and the number of towns.
 
-    >>> hub_label("Kreisweite Struktur für die Eingliederungshilfe", 9, "de")
-    'Kreisweite Struktur für die Eingliederungshilfe (9 Kommunen)'
+    >>> hub_label("Kreisweite Struktur für die Eingliederungshilfe (»große Lösung«)", 9, "de")
+    'Kreisweite Struktur für die Eingliederungshilfe (9\xa0Kommunen)'
     """
+    name = re.sub(r"\s*\([^()]*\)$", "", name) or name    # without a trailing remark in brackets
     if len(name) > HUB_LABEL_CHARS:
         name = name[:HUB_LABEL_CHARS].rsplit(" ", 1)[0] + " …"
     return f"{name} ({t('views.hub_towns', lang, n=towns)})"

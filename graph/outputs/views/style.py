@@ -73,7 +73,7 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "district": NodeStyle("star", OKABE_ITO["sky_blue"], "#2A6F96", 21, 28, label_width=280,
                           legend=str(IKZ.District), order=6),
     # partners view: a cooperation of many towns as one node (a hub with a spoke per town)
-    "cooperation": NodeStyle("diamond", "#D9D9D9", GREY, 20, 28, label_width=320,
+    "cooperation": NodeStyle("diamond", "#D9D9D9", GREY, 20, 28, label_width=440,
                              legend=str(IKZ.Cooperation), label_key="legend_hub", order=7),
 }
 
@@ -185,6 +185,7 @@ def _n(value: float) -> str:
 FONT = 'Arial, "Liberation Sans", "DejaVu Sans", Helvetica, sans-serif'
 LABEL_COLOR = "#111111"
 HALO = "#FFFFFF"          # white outline around labels, so they stay readable over lines
+LABEL_BOX = "rgba(255, 255, 255, 0.9)"   # behind node labels
 SELECTED = "#000000"
 
 #: vis-network options: physics off (positions come from Python), hover tooltips on.
@@ -211,7 +212,8 @@ def vis_node(node) -> dict:
         "color": {**colors, "highlight": {"background": node.color, "border": SELECTED},
                   "hover": {"background": node.color, "border": SELECTED}},
         "shapeProperties": {"borderDashes": [5, 4] if node.dashed else False},
-        "font": {"size": node.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 5, "strokeColor": HALO},
+        # a white box behind the label: lines pass under it, not through it
+        "font": {"size": node.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 0, "background": LABEL_BOX},
         "widthConstraint": {"maximum": node.label_width},
     }
 
