@@ -96,7 +96,7 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
     "uses": EdgeStyle(GREY, 2.5, legend=str(IKZ.SharedFacilityUse), order=0),
     "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), font_size=26, order=1),
     # not only thinner than "acting through": another colour (the office's dark outline) and dotted
-    "office-of": EdgeStyle("#8A5F00", 2.5, arrows="to", label_key="office_of", order=2, dashes=(3, 5)),
+    "office-of": EdgeStyle("#8A5F00", 3, arrows="to", label_key="office_of", order=2, dashes=(3, 5)),
     "operated-by": EdgeStyle(OKABE_ITO["reddish_purple"], 2, arrows="to", legend=str(IKZ.operatedBy), order=3),
     # partners view
     "partners": EdgeStyle(OKABE_ITO["blue"], 2, legend=str(IKZ.Cooperation), font_size=24, order=0),
