@@ -121,6 +121,30 @@ def test_no_overlapping_boxes_at_the_default_zoom(open_page, views, kind, lang):
     assert record.errors == [] and record.dialogs == []
 
 
+def test_no_overlaps_in_another_graph_and_layout(open_page, views, built, tmp_path):
+    """Not tuned to nine towns: the test fixture's four towns (geo and force layout) and the
+    real graph in the force layout, with every filter box on as well as at the start."""
+    import helpers
+
+    small = helpers.fixture_store(Path(__file__).parent / "fixtures" / "views", "small.ttl")
+    real, _ = open_graph(built.output)
+    cases = [(small, kind, lang, layout) for kind in KINDS for lang in LANGS for layout in ("geo", "force")]
+    cases += [(real, kind, lang, "force") for kind in KINDS for lang in LANGS]
+    for i, (store, kind, lang, layout) in enumerate(cases):
+        model = view_model(store, kind, lang=lang, layout=layout)
+        page, _ = open_page(write_html(render_html(model), tmp_path / f"case-{i}.html"))
+        for state in ("start", "everything shown"):
+            if state != "start":
+                for box in page.query_selector_all("input[data-facet]"):
+                    box.check()
+            measured = measure(page)
+            found = overlapping(measured["boxes"])
+            assert found == [], f"{kind} {lang} {layout} {state}: " + "; ".join(describe(pair) for pair in found)
+            smallest = min(b["font"] for b in measured["boxes"] if b["kind"] in ("label", "edge-label"))
+            assert smallest * measured["scale"] >= 16
+        page.context.close()
+
+
 def test_partners_with_proposed_shown_has_no_overlaps_and_one_hub(open_page, views):
     path, model = views["partners", "de"]
     page, _ = open_page(path)

@@ -491,8 +491,8 @@ def remove_overlaps(
 
 #: Where an edge label may sit along its line: the middle first, then outwards; on the line
 #: first, then beside it (offsets in label heights, perpendicular to the line).
-LABEL_FRACTIONS = [0.5] + [0.5 + s * k * 0.04 for k in range(1, 10) for s in (-1, 1)]
-LABEL_OFFSETS = [0.0, 0.75, -0.75, 1.5, -1.5]
+LABEL_FRACTIONS = [0.5] + [0.5 + s * k * 0.04 for k in range(1, 11) for s in (-1, 1)]
+LABEL_OFFSETS = [0.0, 0.75, -0.75, 1.5, -1.5, 2.25, -2.25]
 
 
 def label_size(text: str, font_size: float, pad: float = 4.0) -> tuple[float, float]:
@@ -543,7 +543,8 @@ def label_spots(
     for edge_id, source, target, (w, h) in labels:
         p, q = pos[source], pos[target]
         best, best_area = (0.5, 0.0), None
-        for k in LABEL_OFFSETS:
+        # a label that may be left out stays on or next to its line (never off at a distance)
+        for k in (LABEL_OFFSETS[:3] if edge_id in optional else LABEL_OFFSETS):
             for f in LABEL_FRACTIONS:
                 x, y = label_point(p, q, f, k * h)
                 area = covered((x - w / 2, y - h / 2, x + w / 2, y + h / 2))

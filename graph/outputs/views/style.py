@@ -94,7 +94,7 @@ OPERATOR_TYPES = {
 EDGE_STYLES: dict[str, EdgeStyle] = {
     # facilities view
     "uses": EdgeStyle(GREY, 2.5, legend=str(IKZ.SharedFacilityUse), order=0),
-    "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), font_size=26, order=1),
+    "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), font_size=28, order=1),
     # not only thinner than "acting through": another colour (the office's dark outline) and dotted
     "office-of": EdgeStyle("#8A5F00", 3, arrows="to", label_key="office_of", order=2, dashes=(3, 5)),
     "operated-by": EdgeStyle(OKABE_ITO["reddish_purple"], 2, arrows="to", legend=str(IKZ.operatedBy), order=3),
