@@ -1,6 +1,6 @@
 """Unit tests of the network views (graph/views): the view model from a small fixture graph
 (tests/fixtures/views/small.ttl), the rendered HTML, the written file, the CLI command, and a
-few checks against the real built graph (skipped when it has not been built)."""
+few checks against the real built graph (the session build of conftest)."""
 
 from __future__ import annotations
 
@@ -85,11 +85,14 @@ def test_styles_come_from_the_one_table(facilities):
     assert facilities.node(JSS).shape == "square" and facilities.node(JSS).color == S.OKABE_ITO["vermillion"]
     # Erziehungsberatungsstelle is narrower than Beratungsstelle: drawn as a Beratungsstelle
     assert facilities.node(EBS).type == "facility-beratungsstelle"
-    # shape and colour both differ between every two node types
+    # colour differs between every two node types, shape between every two that share a view
+    # (vis-network has seven shapes with the label below: the partners view's hub reuses one)
     styles = list(S.NODE_STYLES.values())
-    assert len({s.shape for s in styles}) == len(styles)
     assert len({s.color for s in styles}) == len(styles)
-    assert all(c in S.OKABE_ITO.values() for c in (s.color for s in styles))
+    facilities_view = [st for key, st in S.NODE_STYLES.items() if key != "cooperation"]
+    assert len({s.shape for s in facilities_view}) == len(facilities_view)
+    assert S.NODE_STYLES["cooperation"].shape != S.NODE_STYLES["town"].shape
+    assert all(c in S.OKABE_ITO.values() for c in (s.color for s in facilities_view))
 
 
 def test_acting_through_office_is_visible(facilities):
@@ -219,28 +222,59 @@ def test_footer_as_of_sources_version(store, facilities):
 
 
 def test_partners_edges_weighted_and_proposed_dashed(partners, store):
-    assert types(partners) == {"town": 4, "partners": 11}
-    by_pair = {(e.source, e.target, e.status): e for e in partners.edges}
-    ab = by_pair[(ABERG, BEDORF, "existing")]
-    assert (ab.weight, ab.width, ab.label, ab.dashes) == (2, S.partner_width(2), "2", False)
+    # four towns, the proposed district-wide plan as one hub with a spoke per town
+    assert types(partners) == {"town": 4, "cooperation": 1, "partners": 6, "hub": 4}
+    by_pair = {(e.source, e.target): e for e in partners.edges_of("partners")}
+    ab = by_pair[(ABERG, BEDORF)]
+    assert (ab.weight, ab.width, ab.label, ab.dashes, ab.status) == (2, S.partner_width(2), "2", False, "existing")
     assert [item.title for item in ab.info.items] == [
         "Gemeinsame Jugendschutzstelle Nord", "Kooperation mit der Erziehungsberatungsstelle Süd"]
     assert ab.info.title == "Aberg – Bedorf: 2 gemeinsame Kooperationen"
-    assert by_pair[(ABERG, GROSSDORF, "existing")].label is None  # a single cooperation: no number
-    gu = by_pair[(GROSSDORF, UEBACH, "proposed")]
-    assert gu.dashes and gu.curved and gu.weight == 2 and gu.color == S.PROPOSED_COLOR
-    assert (GROSSDORF, UEBACH, "existing") not in by_pair
+    assert by_pair[(ABERG, GROSSDORF)].label is None  # a single cooperation: no number
+    gu = by_pair[(GROSSDORF, UEBACH)]   # only the proposed Beratungsstelle Ost: dashed
+    assert gu.dashes and gu.weight == 1 and gu.color == S.PROPOSED_COLOR and gu.status == "proposed"
     # the edge tells that Bedorf acts through Aberg's office
     facts = [fact for item in ab.info.items for fact in item.facts]
     assert ("vertreten durch", "Bedorf → Jugendamt Aberg") in facts
     without = view_model(store, "partners", include_proposed=False)
     assert len(without.edges) == 5 and not any(e.dashes for e in without.edges)
+    assert not without.nodes_of("cooperation")
+
+
+def test_partners_one_line_per_pair_and_a_hub_for_the_district_wide_plan(partners):
+    pairs = [frozenset((e.source, e.target)) for e in partners.edges_of("partners")]
+    assert len(pairs) == len(set(pairs))
+    [hub] = partners.nodes_of("cooperation")
+    assert hub.label == "Kreisweite Struktur für die Eingliederungshilfe (4\u00a0Kommunen)" and hub.dashed
+    spokes = partners.edges_of("hub")
+    assert sorted(e.target for e in spokes) == [ABERG, BEDORF, GROSSDORF, UEBACH]
+    assert all(e.source == hub.id and e.dashes for e in spokes) and sorted(hub.requires) == sorted(e.id for e in spokes)
+    # the plan is not counted on the lines between its towns: Aberg and Großdorf share one cooperation
+    assert {i.title for e in partners.edges_of("partners") for i in e.info.items} == {
+        "Gemeinsame Jugendschutzstelle Nord", "Kooperation mit der Erziehungsberatungsstelle Süd",
+        "Geplante gemeinsame Beratungsstelle Ost"}
+    # proposed cooperation starts hidden (one click in the status filter); the legend says how
+    [status] = [g for g in partners.filters if g.facet == "status"]
+    assert [(o.value, o.checked) for o in status.options] == [("existing", True), ("proposed", False)]
+    proposed = next(e for e in partners.legend if e.type == "proposed")
+    assert "ausgeblendet" in proposed.note and "Kooperationsstatus" in proposed.note
+    numbers = next(e for e in partners.legend if e.type == "partners")
+    assert numbers.note.startswith("Zahl auf der Linie und Linienbreite = Zahl der Kooperationen")
+    assert any(e.type == "cooperation" and e.shape == "diamond" for e in partners.legend)
+
+
+@pytest.mark.parametrize(("towns", "proposed", "hub"), [(2, True, False), (3, True, True), (5, False, False), (6, False, True)])
+def test_hub_rule(towns, proposed, hub):
+    from graph.outputs.views.builders import is_hub
+
+    assert is_hub(towns, proposed) is hub
 
 
 def test_partner_items_carry_facets_for_the_page_filters(partners):
     item = partners.edges[0].info.items[0]
     assert set(item.facets) >= {"status", "area"}
-    areas = {a for e in partners.edges for i in e.info.items for a in i.facets["area"]}
+    areas = {a for e in partners.edges_of("partners") for i in e.info.items for a in i.facets["area"]}
+    areas |= {a for n in partners.nodes_of("cooperation") for a in n.facets["area"]}
     # Erziehungsberatung is grouped under Beratung (the level below Jugendhilfe)
     assert areas == {"https://w3id.org/ikz/concept/service-area/" + a for a in ("Beratung", "Eingliederungshilfe", "Inobhutnahme")}
 
@@ -331,7 +365,7 @@ def test_notebook_display_is_a_sandboxed_iframe(store):
     assert html.startswith('<iframe sandbox="allow-scripts allow-downloads"')
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in html
     assert "<script>" not in html  # everything inside srcdoc is escaped
-    assert repr(shown) == "<View partners: 4 nodes, 11 edges>"
+    assert repr(shown) == "<View partners: 5 nodes, 10 edges>"
 
 
 # -- writing -------------------------------------------------------------------------------------------
@@ -369,24 +403,24 @@ def test_open_graph_from_files(store, tmp_path):
 
 
 @pytest.fixture()
-def built(store, tmp_path) -> Path:
+def small_graph(store, tmp_path) -> Path:
     folder = tmp_path / "graph"
     folder.mkdir()
     (folder / "ikz.nt").write_bytes(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
     return folder
 
 
-def test_cli_writes_the_file(built, tmp_path):
+def test_cli_writes_the_file(small_graph, tmp_path):
     out = tmp_path / "f.html"
-    result = CliRunner().invoke(view_command, ["facilities", "--graph", str(built), "-o", str(out)])
+    result = CliRunner().invoke(view_command, ["facilities", "--graph", str(small_graph), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert str(out) in result.output and "geschrieben nach" in result.output
     assert "Großdorf" in out.read_text(encoding="utf-8")
 
 
-def test_cli_options(built, tmp_path):
+def test_cli_options(small_graph, tmp_path):
     out = tmp_path / "p.html"
-    args = ["partners", "--graph", str(built), "-o", str(out), "--lang", "en", "--no-proposed",
+    args = ["partners", "--graph", str(small_graph), "-o", str(out), "--lang", "en", "--no-proposed",
             "--service-area", "Counselling", "--layout", "force", "--seed", "11", "--title", "Beratung im Testkreis"]
     result = CliRunner().invoke(view_command, args)
     assert result.exit_code == 0, result.output
@@ -395,16 +429,16 @@ def test_cli_options(built, tmp_path):
     assert "without proposed cooperation" in html and "force layout (seed 11)" in html
 
 
-def test_cli_inherits_the_global_language(built, tmp_path):
+def test_cli_inherits_the_global_language(small_graph, tmp_path):
     out = tmp_path / "p.html"
     obj = SimpleNamespace(lang="en", project=find_project())
-    result = CliRunner().invoke(view_command, ["partners", "--graph", str(built), "-o", str(out)], obj=obj)
+    result = CliRunner().invoke(view_command, ["partners", "--graph", str(small_graph), "-o", str(out)], obj=obj)
     assert result.exit_code == 0, result.output
     assert "written to" in result.output and '<html lang="en">' in out.read_text(encoding="utf-8")
 
 
-def test_cli_errors_say_what_where_and_how_to_fix(built, tmp_path):
-    result = CliRunner().invoke(view_command, ["facilities", "--graph", str(built), "-o", str(tmp_path / "x.html"),
+def test_cli_errors_say_what_where_and_how_to_fix(small_graph, tmp_path):
+    result = CliRunner().invoke(view_command, ["facilities", "--graph", str(small_graph), "-o", str(tmp_path / "x.html"),
                                                "--facility-kind", "Hallenbad"])
     assert result.exit_code == 2
     assert "Hallenbad" in result.output and "Traceback" not in result.output
@@ -418,11 +452,8 @@ def test_cli_errors_say_what_where_and_how_to_fix(built, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def real():
-    path = find_project().default_output / "ikz.nt"
-    if not path.is_file():
-        pytest.skip("the graph is not built (run `ikz build`)")
-    return open_graph(path.parent)
+def real(built):
+    return open_graph(built.output)
 
 
 def label_of(model, label):
@@ -451,15 +482,20 @@ def test_real_facilities_view(real):
 def test_real_partners_view(real):
     store, version = real
     model = view_model(store, "partners", version=version)
-    assert len(model.nodes) == 9
+    assert len(model.nodes_of("town")) == 9
     breckerfeld, ennepetal = label_of(model, "Breckerfeld").id, label_of(model, "Ennepetal").id
     edge = next(e for e in model.edges if {e.source, e.target} == {breckerfeld, ennepetal} and e.status == "existing")
     assert edge.weight >= 2 and edge.width == S.partner_width(edge.weight)
     facts = [value for item in edge.info.items for _, value in item.facts]
     assert "Breckerfeld → Jugendamt Ennepetal" in facts
-    # the Eingliederungshilfe proposal links all nine towns, dashed
-    proposed = [e for e in model.edges if e.status == "proposed"]
-    assert len(proposed) == 36 and all(e.dashes for e in proposed)
+    # the Eingliederungshilfe proposal links all nine towns: one hub, nine dashed spokes, not 36 lines
+    [hub] = model.nodes_of("cooperation")
+    assert hub.label.startswith("Kreiseinheitliche gemeinsame Organisationsstruktur") and hub.label.endswith("(9\u00a0Kommunen)")
+    spokes = model.edges_of("hub")
+    assert len(spokes) == 9 and all(e.dashes and e.source == hub.id for e in spokes)
+    # at most one line per pair of towns
+    pairs = [frozenset((e.source, e.target)) for e in model.edges_of("partners")]
+    assert len(pairs) == len(set(pairs)) <= 36
     assert not any(e.dashes for e in view_model(store, "partners", include_proposed=False, version=version).edges)
 
 

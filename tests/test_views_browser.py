@@ -2,13 +2,12 @@
 via file:// with every other request blocked and recorded.
 
 Never downloads a browser: skipped when /usr/bin/chromium (or the playwright package) is
-missing. Screenshots go to tests/artifacts/ (git-ignored); the real graph's two views also to
-docs/img/view-*.png for the README, when those are missing or IKZ_UPDATE_SCREENSHOTS=1.
+missing. Screenshots go to tests/artifacts/ (git-ignored); the README's screenshots are made by
+docs/img/screenshots.py (tests/test_views_layout_browser.py).
 """
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +17,6 @@ import pyoxigraph as ox
 import pytest
 from helpers import watch
 
-from graph.core.project import find_project
 from graph.facts.source import open_source, rows
 from graph.outputs.views import open_graph, render_html, view_model, write_html
 from graph.outputs.views import style as S
@@ -29,7 +27,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 VIEWPORT = {"width": 1600, "height": 1000}
 FIXTURES = Path(__file__).parent / "fixtures" / "views"
 ARTIFACTS = Path(__file__).parent / "artifacts"
-DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 T = "https://example.org/ikz-test/"
 ABERG, BEDORF, GROSSDORF, UEBACH = (f"{T}municipality/0999900{i}" for i in (1, 2, 3, 4))
 HOSTILE_TOWN = f"{T}municipality/09999005"
@@ -155,6 +152,10 @@ def test_fixture_view_offline_and_complete(open_view, files, kind):
     path, model = files[kind]
     page, record = open_view(path)
     assert_clean(page, record)
+    if kind == "partners":   # opens with existing cooperation only; proposed is one click away
+        hidden = [e for e in model.edges if e.status == "proposed"]
+        assert drawn(page) == {"nodes": len(model.nodes) - 1, "edges": len(model.edges) - len(hidden)}
+        page.check('input[data-facet="status"][value="proposed"]')
     assert drawn(page) == {"nodes": len(model.nodes), "edges": len(model.edges)}
     assert page.evaluate("window.ikzView.nodes.length") == len(model.nodes)
     # physics is off: every node stays where Python put it
@@ -168,11 +169,8 @@ def test_fixture_view_offline_and_complete(open_view, files, kind):
 
 
 @pytest.fixture(scope="module")
-def real_files(tmp_path_factory):
-    built = find_project().default_output / "ikz.nt"
-    if not built.is_file():
-        pytest.skip("the graph is not built (run `ikz build`)")
-    store, version = open_graph(built.parent)
+def real_files(built, tmp_path_factory):
+    store, version = open_graph(built.output)
     folder = tmp_path_factory.mktemp("real")
     result = {}
     for kind in ("facilities", "partners"):
@@ -187,6 +185,8 @@ def test_real_view_offline_and_complete(open_view, real_files, kind):
     path, model = result[kind]
     page, record = open_view(path)
     assert_clean(page, record)
+    if kind == "partners":
+        page.check('input[data-facet="status"][value="proposed"]')
     counts = drawn(page)
     assert counts == {"nodes": len(model.nodes), "edges": len(model.edges)}
     # ... and that is what the graph says: every town, every facility of a shared facility use
@@ -197,14 +197,17 @@ def test_real_view_offline_and_complete(open_view, real_files, kind):
         assert len([n for n in model.nodes if n.type in ("town",) or n.type.startswith("facility")]) == \
             len(towns) + len(facilities)
     else:
-        assert counts["nodes"] == len(towns)
-        pairs = {(r[0], r[1]) for r in rows(gq, "partner-pairs")}
-        assert {(e.source, e.target) for e in model.edges} == pairs
-    shot = save_screenshot(page, f"view-{kind}")
-    target = DOCS_IMG / f"view-{kind}.png"
-    if os.environ.get("IKZ_UPDATE_SCREENSHOTS") == "1" or not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(shot.read_bytes())
+        # every town; a line for every pair of towns that cooperate outside the hubs, and a
+        # spoke from each hub to its towns: together every pair the graph names
+        assert len(model.nodes_of("town")) == len(towns)
+        pairs = {frozenset((r[0], r[1])) for r in rows(gq, "partner-pairs")}
+        lines = {frozenset((e.source, e.target)) for e in model.edges_of("partners")}
+        hubs = {}
+        for e in model.edges_of("hub"):
+            hubs.setdefault(e.source, set()).add(e.target)
+        through_hubs = {frozenset((a, b)) for members in hubs.values() for a in members for b in members if a != b}
+        assert lines <= pairs and pairs == lines | through_hubs
+    save_screenshot(page, f"view-{kind}")
 
 
 # -- search, filters, tooltips, PNG --------------------------------------------------------------------
@@ -253,14 +256,22 @@ def test_partners_filters_reweigh_edges(open_view, files):
     path, model = files["partners"]
     page, record = open_view(path)
     existing = len([e for e in model.edges if e.status == "existing"])
-    page.uncheck('input[data-facet="status"][value="proposed"]')
+    assert not page.is_checked('input[data-facet="status"][value="proposed"]')   # the default
     assert drawn(page) == {"nodes": 4, "edges": existing}
-    edge_id = f"pair|{ABERG}|{BEDORF}|existing"
+    edge_id = f"pair|{ABERG}|{BEDORF}"
+
+    def numbers():
+        return {b["id"]: b["text"] for b in page.evaluate("window.ikzView.edgeLabelBoxes()")}
+
     assert page.evaluate(f"window.ikzView.edges.get('{edge_id}').width") == S.partner_width(2)
+    assert numbers() == {edge_id: "2"}
     page.uncheck('input[data-facet="area"][value="https://w3id.org/ikz/concept/service-area/Beratung"]')
     edge = page.evaluate(f"window.ikzView.edges.get('{edge_id}')")
-    assert edge["width"] == S.partner_width(1) and edge["label"] == "" and not edge["hidden"]
-    assert page.evaluate(f"window.ikzView.edges.get('pair|{ABERG}|{UEBACH}|existing').hidden") is True
+    assert edge["width"] == S.partner_width(1) and not edge["hidden"] and numbers() == {}
+    assert page.evaluate(f"window.ikzView.edges.get('pair|{ABERG}|{UEBACH}').hidden") is True
+    # proposed shown again: the hub of the district-wide plan and its spokes come back
+    page.check('input[data-facet="status"][value="proposed"]')
+    assert page.evaluate("window.ikzView.nodes.get('https://example.org/ikz-test/cooperation/plan').hidden") is False
     assert_clean(page, record)
 
 

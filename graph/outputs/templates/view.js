@@ -135,6 +135,51 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   network.fit({ animation: false });
 
+  /* Edge labels (the number of shared cooperations, "acting through") are drawn here, not by
+   * vis-network: at label_at along the line, where the layout found room for them, bold on a
+   * white box. edgeText holds what each shows now (the filters change the numbers). */
+  var edgeText = {};
+  data.edges.forEach(function (e) { if (e.label) { edgeText[e.id] = e.label; } });
+  var LABEL_PAD = 4;
+
+  function edgeLabelBoxes() {
+    var boxes = [];
+    var probe = document.createElement("canvas").getContext("2d");
+    data.edges.forEach(function (e) {
+      var text = edgeText[e.id];
+      if (!text || !shownEdges || !shownEdges[e.id]) { return; }
+      var P = network.getPositions([e.from, e.to]);
+      if (!P[e.from] || !P[e.to]) { return; }
+      var dx = P[e.to].x - P[e.from].x, dy = P[e.to].y - P[e.from].y;
+      var length = Math.sqrt(dx * dx + dy * dy) || 1;
+      var x = P[e.from].x + e.label_at * dx - dy / length * e.label_offset;
+      var y = P[e.from].y + e.label_at * dy + dx / length * e.label_offset;
+      probe.font = "bold " + e.label_size + "px " + FONT;
+      var w = probe.measureText(text).width + 2 * LABEL_PAD;
+      var h = e.label_size * 1.22 + 2 * LABEL_PAD;
+      boxes.push({ id: e.id, text: text, size: e.label_size, x: x, y: y,
+                   left: x - w / 2, top: y - h / 2, right: x + w / 2, bottom: y + h / 2 });
+    });
+    return boxes;
+  }
+
+  network.on("afterDrawing", function (ctx) {
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    edgeLabelBoxes().forEach(function (b) {
+      ctx.fillStyle = "#ffffff";
+      ctx.strokeStyle = "#666666";
+      ctx.lineWidth = 1;
+      ctx.fillRect(b.left, b.top, b.right - b.left, b.bottom - b.top);
+      ctx.strokeRect(b.left, b.top, b.right - b.left, b.bottom - b.top);
+      ctx.fillStyle = "#111111";
+      ctx.font = "bold " + b.size + "px " + FONT;
+      ctx.fillText(b.text, b.x, b.y + 1);
+    });
+    ctx.restore();
+  });
+
   function edgeTitle(e, items) {
     return e.heading ? e.heading + ": " + sharedText(items.length) : null;
   }
@@ -156,6 +201,23 @@
     var popup = network.interactionHandler && network.interactionHandler.popup;
     if (popup && typeof popup.show === "function") { popup.show(); }  // place it again, now with its size
   });
+
+  /* A tooltip goes when the pointer leaves what it belongs to: another node or line, the empty
+   * canvas, or the canvas altogether (vis-network alone keeps it when the pointer jumps off the
+   * canvas in one move, and a presenter's pointer does). */
+  function hideTooltip() {
+    var popup = network.interactionHandler && network.interactionHandler.popup;
+    if (popup && typeof popup.hide === "function") { popup.hide(); }
+    var frame = container.querySelector("div.vis-tooltip");
+    if (frame) { frame.style.visibility = "hidden"; }
+    if (network.interactionHandler) { network.interactionHandler.popupObj = undefined; }
+  }
+  ["blurNode", "blurEdge", "dragStart", "zoom"].forEach(function (name) { network.on(name, hideTooltip); });
+  container.addEventListener("mouseleave", hideTooltip);
+  container.addEventListener("pointerleave", hideTooltip);
+  document.addEventListener("pointermove", function (event) {
+    if (!container.contains(event.target)) { hideTooltip(); }
+  }, true);
 
   /* --- filters -------------------------------------------------------------------------------- */
 
@@ -229,7 +291,7 @@
             update.width = (data.settings.width_base + data.settings.width_per * count) * e.width_scale;
           }
           if (e.count_label) {
-            update.label = count >= 2 ? String(count) : "";
+            edgeText[e.id] = count >= 2 ? String(count) : "";
           }
           state.count = count;
           changed = true;
@@ -240,6 +302,7 @@
     });
     if (nodeUpdates.length) { nodes.update(nodeUpdates); }
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    network.redraw();
   }
 
   filterBoxes.forEach(function (box) { box.addEventListener("change", applyFilters); });
@@ -309,11 +372,73 @@
     return null;
   }
 
+  /* Did you mean: the label most similar to the query, by the ratio of Python's
+   * difflib.SequenceMatcher (Ratcliff/Obershelp: twice the matched characters over both
+   * lengths), over the labels and their words (a word scores a little less than a whole
+   * label); at least SIMILAR. */
+  var SIMILAR = 0.75;
+
+  function matched(a, b, alo, ahi, blo, bhi) {
+    if (alo >= ahi || blo >= bhi) { return 0; }
+    var besti = alo, bestj = blo, bestsize = 0;
+    var previous = {};
+    for (var i = alo; i < ahi; i++) {
+      var current = {};
+      for (var j = blo; j < bhi; j++) {
+        if (a.charAt(i) === b.charAt(j)) {
+          var k = (previous[j - 1] || 0) + 1;
+          current[j] = k;
+          if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+        }
+      }
+      previous = current;
+    }
+    if (!bestsize) { return 0; }
+    return bestsize + matched(a, b, alo, besti, blo, bestj) +
+      matched(a, b, besti + bestsize, ahi, bestj + bestsize, bhi);
+  }
+
+  function similarity(a, b) {
+    return a.length + b.length ? 2 * matched(a, b, 0, a.length, 0, b.length) / (a.length + b.length) : 1;
+  }
+
+  function suggest(query) {
+    var q = query.trim().toLocaleLowerCase(data.lang);
+    if (!q) { return null; }
+    var best = null, bestScore = SIMILAR;
+    sortedLabels.forEach(function (label) {
+      var lower = label.toLocaleLowerCase(data.lang);
+      var candidates = [lower].concat(lower.split(/[\s,()\/–-]+/).filter(function (w) { return w.length >= 4; }));
+      candidates.forEach(function (candidate, i) {
+        // a whole name before a word of a longer one ("Schwelm" before "Kirchenkreis Schwelm")
+        var score = similarity(q, candidate) - (i ? 0.01 : 0);
+        if (score > bestScore) { best = label; bestScore = score; }
+      });
+    });
+    return best;
+  }
+
+  var lastQuery = null;
+
   function search(query) {
+    lastQuery = query;
     message.textContent = "";
     var node = findNode(query || "");
     if (!node) {
-      if ((query || "").trim()) { message.textContent = T.not_found + query; }
+      if ((query || "").trim()) {
+        message.textContent = T.not_found + query;
+        var guess = suggest(query);
+        if (guess) {
+          var parts = T.did_you_mean.split("{name}");
+          var line = el("span", "did-you-mean", parts[0]);
+          var link = el("button", "suggestion", guess);
+          link.type = "button";
+          link.addEventListener("click", function () { input.value = guess; search(guess); });
+          line.appendChild(link);
+          line.appendChild(document.createTextNode(parts.slice(1).join("{name}")));
+          message.appendChild(line);
+        }
+      }
       return null;
     }
     if (hiddenNodes[node.id]) {
@@ -331,7 +456,11 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter") { event.preventDefault(); search(input.value); }
   });
-  input.addEventListener("change", function () { if (input.value) { search(input.value); } });
+  // a name picked from the list (not a change by leaving the box: that would take the
+  // did-you-mean button away before its click lands)
+  input.addEventListener("change", function () {
+    if (input.value && input.value !== lastQuery) { search(input.value); }
+  });
 
   /* --- reset --------------------------------------------------------------------------------- */
 
@@ -504,6 +633,10 @@
     nodes: nodes,
     edges: edges,
     search: search,
+    suggest: suggest,
+    similarity: similarity,
+    edgeLabelBoxes: edgeLabelBoxes,
+    hideTooltip: hideTooltip,
     applyFilters: applyFilters,
     reset: reset,
     drawn: drawn,
@@ -513,5 +646,6 @@
     ready: true
   };
   // a browser may restore the boxes' state on reload: then the picture must follow them
-  if (filterBoxes.some(function (box) { return !box.checked; })) { applyFilters(); }
+  if (filterBoxes.some(function (box) { return !box.checked; })) { applyFilters(); network.fit({ animation: false }); }
+  network.redraw();
 }());

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 from graph.core.i18n import t
 from graph.core.namespaces import IKZ
@@ -342,20 +343,28 @@ class FacilitiesBuilder(Builder):
 
 
 class PartnersBuilder(Builder):
+    """Towns, and at most one line per pair of towns: its number and width are the distinct
+    cooperations the two share (existing and proposed on the same line; dashed only when all of
+    them are proposed). A cooperation drawn as a hub (:func:`is_hub`) is one node with a spoke
+    to each of its towns instead of lines between all its pairs."""
+
     def build(self) -> None:
         selected = set(self.selected)
-        groups: dict[tuple[str, str, str], list[str]] = {}
+        towns_of: dict[str, set[str]] = {}
         for a, b, cooperation in self.f.pairs:
             if cooperation in selected:
-                groups.setdefault((a, b, self.status_group(cooperation)), []).append(cooperation)
+                towns_of.setdefault(cooperation, set()).update((a, b))
+        hubs = sorted(c for c, towns in towns_of.items() if is_hub(len(towns), self.status_group(c) == PROPOSED))
+        groups: dict[tuple[str, str], list[str]] = {}
+        for a, b, cooperation in self.f.pairs:
+            if cooperation in selected and cooperation not in hubs:
+                groups.setdefault((a, b), []).append(cooperation)
         partners: dict[str, set[str]] = {}
         cooperations_of: dict[str, set[str]] = {}
-        for (a, b, status), cooperations in groups.items():
-            partners.setdefault(a, set()).add(b)
-            partners.setdefault(b, set()).add(a)
-            for c in cooperations:
-                cooperations_of.setdefault(a, set()).add(c)
-                cooperations_of.setdefault(b, set()).add(c)
+        for cooperation, towns in towns_of.items():
+            for town in towns:
+                cooperations_of.setdefault(town, set()).add(cooperation)
+                partners.setdefault(town, set()).update(towns - {town})
 
         for town in self.towns_shown(cooperations_of):
             n = len(cooperations_of.get(town, ()))
@@ -364,9 +373,11 @@ class PartnersBuilder(Builder):
                 extra.append((self.t("views.partner_towns"), ", ".join(sorted(self.label(p) for p in partners[town]))))
             self.add_node(town, "town", self.label(town), self.town_info(town, extra))
 
-        for (a, b, status), cooperations in sorted(groups.items()):
-            cooperations = sorted(cooperations, key=lambda c: (self.label(c), c))
+        for (a, b), cooperations in sorted(groups.items()):
+            cooperations = sorted(set(cooperations), key=lambda c: (self.label(c), c))
             count = len(cooperations)
+            existing = [c for c in cooperations if self.status_group(c) == EXISTING]
+            status = EXISTING if existing else PROPOSED
             items = [self.cooperation_info(c, focus=(a, b)) for c in cooperations]
             statuses = sorted({self.f.cooperations[c].status or "" for c in cooperations})
             status_label = ", ".join(self.label(s, "?") for s in statuses)
@@ -375,9 +386,59 @@ class PartnersBuilder(Builder):
                 title=f"{self.label(a)} – {self.label(b)}: {shared(count, self.lang)}",
                 items=items,
             )
+            facets = {"status": sorted({self.status_group(c) for c in cooperations})}
             self.add_edge(
-                f"pair|{a}|{b}|{status}", a, b, "partners", status, info,
+                f"pair|{a}|{b}", a, b, "partners", status, info,
                 width=_style.partner_width(count, status == PROPOSED),
-                weight=count, label=str(count) if status == EXISTING and count >= 2 else None,
-                count_label=status == EXISTING, weighted=True, curved=status == PROPOSED,
+                weight=count, label=str(count) if count >= 2 else None,
+                count_label=True, weighted=True, facets=facets,
             )
+
+        for cooperation in hubs:
+            self.add_hub(cooperation, sorted(towns_of[cooperation], key=lambda t: (self.label(t), t)))
+
+    def add_hub(self, cooperation: str, towns: list[str]) -> None:
+        """One node for ``cooperation``, a spoke to each of its towns."""
+        info = self.cooperation_info(cooperation)
+        proposed = self.status_group(cooperation) == PROPOSED
+        facets = self.facets(cooperation)
+        spokes = [f"hub|{cooperation}|{town}" for town in towns]
+        self.add_node(cooperation, "cooperation", hub_label(self.label(cooperation), len(towns), self.lang),
+                      info, dashed=proposed, facets=facets, requires=spokes)
+        for town, spoke in zip(towns, spokes):
+            spoke_info = Info(kind=info.kind, title=f"{self.label(town)} – {self.label(cooperation)}",
+                              facts=info.facts, quotes=info.quotes, sources=info.sources, facets=facets)
+            self.add_edge(spoke, cooperation, town, "hub", self.status_group(cooperation), spoke_info, facets=facets)
+
+
+#: A cooperation of this many towns or more is drawn as one node (a hub with a spoke per town)
+#: when it is proposed (a district-wide plan would otherwise add a line between every pair of
+#: towns); existing cooperation only from ``HUB_MIN_TOWNS_EXISTING`` towns on (a shared facility
+#: of a few towns reads well as lines between them, a register-wide one would not).
+HUB_MIN_TOWNS = 3
+HUB_MIN_TOWNS_EXISTING = 6
+
+
+def is_hub(towns: int, proposed: bool) -> bool:
+    """Whether a cooperation of ``towns`` towns is drawn as a hub.
+
+    >>> is_hub(3, proposed=True), is_hub(2, proposed=True), is_hub(5, proposed=False), is_hub(6, proposed=False)
+    (True, False, False, True)
+    """
+    return towns >= (HUB_MIN_TOWNS if proposed else HUB_MIN_TOWNS_EXISTING)
+
+
+#: A hub's label is the cooperation's name, shortened to this many characters.
+HUB_LABEL_CHARS = 80
+
+
+def hub_label(name: str, towns: int, lang: str) -> str:
+    """The label of a hub: the (shortened) name and the number of towns.
+
+    >>> hub_label("Kreisweite Struktur für die Eingliederungshilfe (»große Lösung«)", 9, "de")
+    'Kreisweite Struktur für die Eingliederungshilfe (9\xa0Kommunen)'
+    """
+    name = re.sub(r"\s*\([^()]*\)$", "", name) or name    # without a trailing remark in brackets
+    if len(name) > HUB_LABEL_CHARS:
+        name = name[:HUB_LABEL_CHARS].rsplit(" ", 1)[0] + " …"
+    return f"{name} ({t('views.hub_towns', lang, n=towns)})"

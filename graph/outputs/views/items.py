@@ -97,6 +97,8 @@ class Edge:
     arrows: str | None = None
     label: str | None = None
     font_size: int = 14
+    label_at: float = 0.5       # where the label sits along the line (0 = source, 1 = target)
+    label_offset: float = 0.0   # ... and how far beside it (px, to the left of source → target)
     curved: bool = False
     weight: int = 1      # number of shared cooperations (partners view)
     count_label: bool = False   # the label is the number of (visible) cooperations
@@ -117,12 +119,14 @@ class LegendEntry:
     width: float = 2.0
     arrows: str | None = None
     note: str | None = None
+    pattern: str | None = None   # an SVG dash pattern of its own (e.g. dotted), when not ``dashes``
 
 
 @dataclass(frozen=True)
 class FilterOption:
     value: str
     label: str
+    checked: bool = True     # shown when the page opens (proposed cooperation starts hidden)
 
 
 @dataclass(frozen=True)

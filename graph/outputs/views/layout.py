@@ -66,7 +66,7 @@ def wrap(label: str, font_size: float, max_width: float) -> list[str]:
     per_char = CHAR_WIDTH * font_size
     lines: list[str] = []
     current = ""
-    for word in label.split():
+    for word in (w for w in label.split(" ") if w):   # vis-network breaks at spaces, not at no-break spaces
         candidate = f"{current} {word}".strip()
         if current and len(candidate) * per_char > max_width:
             lines.append(current)
@@ -143,7 +143,14 @@ def geo_layout(
     centre = _centroid(list(fixed.values())) if fixed else (0.0, 0.0)
 
     def place(n, anchor):
-        pos[n] = free_spot(n, anchor, space, detailed)
+        # a node used by two or more fixed nodes (a facility and its towns) stays among them:
+        # no farther from their centre than the farthest of them
+        users = [pos[m] for m in neighbours.get(n, []) if m in fixed and m in pos]
+        bound = None
+        if len(users) >= 2:
+            anchor = _centroid(users)
+            bound = (anchor, max(math.dist(anchor, u) for u in users))
+        pos[n] = free_spot(n, anchor, space, detailed, bound)
         space.add(n, pos[n])
 
     for n in sorted(anchors or {}):
@@ -320,9 +327,23 @@ class Space:
         return found
 
 
-def free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float, float]:
+def free_spot(node, anchor, space: Space, detailed: bool = True,
+              bound: tuple[tuple[float, float], float] | None = None) -> tuple[float, float]:
     """The spot for ``node`` near ``anchor``: on rings around it, the first that overlaps no
-    placed box (``detailed``: the cheapest, counting lines through labels and crossings)."""
+    placed box (``detailed``: the cheapest, counting lines through labels and crossings).
+    ``bound`` (centre, radius): only spots within it, unless none of them is free."""
+    if bound is not None:
+        inside = _free_spot(node, anchor, space, detailed, bound)
+        if inside is not None:
+            return inside
+    found = _free_spot(node, anchor, space, detailed, None)
+    return found if found is not None else anchor
+
+
+def _free_spot(node, anchor, space: Space, detailed: bool, bound) -> tuple[float, float] | None:
+    def outside(spot) -> bool:
+        return bound is not None and math.dist(spot, bound[0]) > bound[1]
+
     box_n = space.box(node)
     pos = space.pos
     mine = [m for m in space.neighbours.get(node, []) if m in pos]
@@ -331,7 +352,7 @@ def free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float,
         for angle in (_ANGLES if radius else [0.0]):
             spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
             rect = box_rect(spot, box_n, MARGIN)
-            if space.overlaps(rect):
+            if outside(spot) or space.overlaps(rect):
                 continue
             cost = radius * _DIST
             if detailed:
@@ -352,16 +373,17 @@ def free_spot(node, anchor, space: Space, detailed: bool = True) -> tuple[float,
             break  # nothing further out can be cheaper
     if best is None:  # crowded: further rings, as many spots per ring as fit its length
         radius = _RADII[-1]
-        while best is None and radius < 50 * SPAN:
+        limit = 50 * SPAN if bound is None else math.dist(anchor, bound[0]) + bound[1]
+        while best is None and radius < limit:
             radius += _RADII[1]
             count = max(len(_ANGLES), int(2 * math.pi * radius / _RADII[1]))
             for k in range(count):
                 angle = 2 * math.pi * k / count
                 spot = (anchor[0] + radius * math.cos(angle), anchor[1] + radius * math.sin(angle))
-                if not space.overlaps(box_rect(spot, box_n, MARGIN)):
+                if not outside(spot) and not space.overlaps(box_rect(spot, box_n, MARGIN)):
                     best = spot
                     break
-    return best if best is not None else anchor
+    return best
 
 
 def grid_blocks(
@@ -465,3 +487,77 @@ def remove_overlaps(
     if not moved_any:
         return {n: (round(pos[n][0]), round(pos[n][1])) for n in ids}
     return {n: (round(p[n][0]), round(p[n][1])) for n in ids}
+
+
+#: Where an edge label may sit along its line: the middle first, then outwards; on the line
+#: first, then beside it (offsets in label heights, perpendicular to the line).
+LABEL_FRACTIONS = [0.5] + [0.5 + s * k * 0.04 for k in range(1, 11) for s in (-1, 1)]
+LABEL_OFFSETS = [0.0, 0.75, -0.75, 1.5, -1.5, 2.25, -2.25]
+
+
+def label_size(text: str, font_size: float, pad: float = 4.0) -> tuple[float, float]:
+    """Width and height of an edge label's box (bold text on a white box).
+
+    >>> label_size("3", 24)
+    (22.78, 37.28)
+    """
+    return (round(max(1, len(text)) * CHAR_WIDTH * 1.1 * font_size + 2 * pad, 2),
+            round(LINE_HEIGHT * font_size + 2 * pad, 2))
+
+
+def label_point(p, q, at: float, offset: float) -> tuple[float, float]:
+    """The point ``at`` along p-q, moved ``offset`` perpendicular to it (to the left of p→q)."""
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    length = math.hypot(dx, dy) or 1.0
+    return (p[0] + at * dx - dy / length * offset, p[1] + at * dy + dx / length * offset)
+
+
+def label_spots(
+    pos: dict[str, tuple[float, float]],
+    boxes: dict[str, Box],
+    labels: list[tuple[str, str, str, tuple[float, float]]],
+    optional: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, tuple[float, float] | None]:
+    """Where each edge label sits: (fraction along its line from the source, offset beside
+    it), the spot nearest the middle of the line whose box overlaps no node (shape or label,
+    with a margin) and no label placed before (``labels``: edge id, source, target, (width,
+    height) of the label box, in drawing order). When every spot is taken the least covered
+    one is used, or, for the ``optional`` edges, none (None: the label is left out).
+
+    >>> pos = {"a": (0, 0), "b": (400, 0), "c": (200, 0)}
+    >>> boxes = {k: Box(60, 60, 0) for k in pos}
+    >>> label_spots(pos, boxes, [("a-b", "a", "b", (20, 20))])   # on the line, beside c
+    {'a-b': (0.34, 0.0)}
+    """
+    rects = [box_rect(pos[n], boxes.get(n, Box(20, 20, 0)), MARGIN) for n in sorted(pos)]
+    placed: list[tuple[float, float, float, float]] = []
+    result: dict[str, tuple[float, float] | None] = {}
+
+    def covered(rect) -> float:
+        area = 0.0
+        for other in rects + placed:
+            if overlap(rect, other):
+                area += (min(rect[2], other[2]) - max(rect[0], other[0])) * (min(rect[3], other[3]) - max(rect[1], other[1]))
+        return area
+
+    for edge_id, source, target, (w, h) in labels:
+        p, q = pos[source], pos[target]
+        best, best_area = (0.5, 0.0), None
+        # a label that may be left out stays on or next to its line (never off at a distance)
+        for k in (LABEL_OFFSETS[:3] if edge_id in optional else LABEL_OFFSETS):
+            for f in LABEL_FRACTIONS:
+                x, y = label_point(p, q, f, k * h)
+                area = covered((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+                if best_area is None or area < best_area:
+                    best, best_area = (round(f, 2), k * h), area
+                if area == 0:
+                    break
+            if best_area == 0:
+                break
+        if best_area and edge_id in optional:
+            result[edge_id] = None
+            continue
+        x, y = label_point(p, q, *best)
+        placed.append((x - w / 2 - MARGIN / 2, y - h / 2 - MARGIN / 2, x + w / 2 + MARGIN / 2, y + h / 2 + MARGIN / 2))
+        result[edge_id] = best
+    return result

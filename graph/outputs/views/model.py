@@ -149,6 +149,7 @@ def view_model(
     nodes = sorted(builder.nodes.values(), key=lambda n: (_style.NODE_STYLES[n.type].order, n.label, n.id))
     edges = sorted(builder.edges.values(), key=lambda e: (_style.EDGE_STYLES[e.type].order, e.id))
     gridded = _place(nodes, edges, facts, layout, seed, aggregated)
+    _place_edge_labels(nodes, edges)
 
     shown_towns = [n.id for n in nodes if n.type == "town" and n.id in facts.towns]
     districts = {facts.label(facts.towns[t].district) for t in shown_towns if facts.towns[t].district}
@@ -209,7 +210,8 @@ def _subtitle(facts, lang, kind, area, fkind, include_proposed, layout, seed, ed
     if not include_proposed:
         parts.append(t("views.without_proposed", lang))
     elif any(e.dashes for e in edges):
-        parts.append(t("views.with_proposed", lang))
+        parts.append(t("views.proposed_hidden" if kind == "partners" and not aggregated
+                       and any(not e.dashes for e in edges) else "views.with_proposed", lang))
     if layout == "geo" and aggregated:
         parts.append(t("views.layout_geo_districts", lang))
     elif layout == "geo":
@@ -288,12 +290,31 @@ def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed
     return gridded
 
 
+def _place_edge_labels(nodes: list[Node], edges: list[Edge]) -> None:
+    """Put each edge label (a number, "acting through") where it covers no node, no node label
+    and no other edge label (see :func:`graph.outputs.views.layout.label_spots`); heavy lines
+    first. A label that is not a number is left out where there is no room for it."""
+    pos = {n.id: (float(n.x), float(n.y)) for n in nodes}
+    boxes = {n.id: _layout.box(n.label, n.size, n.font_size, n.label_width) for n in nodes}
+    labelled = sorted((e for e in edges if e.label and e.source in pos and e.target in pos),
+                      key=lambda e: (-e.weight, e.id))
+    spots = _layout.label_spots(pos, boxes, [
+        (e.id, e.source, e.target, _layout.label_size(e.label, e.font_size, _style.EDGE_LABEL_PAD))
+        for e in labelled], optional={e.id for e in labelled if not e.count_label})
+    for e in labelled:
+        if spots[e.id] is None:   # no room: the legend and the tooltip name the relation
+            e.label = None
+        else:
+            e.label_at, e.label_offset = spots[e.id]
+
+
 def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str,
             aggregated: bool = False) -> list[LegendEntry]:
     entries: list[LegendEntry] = []
     for node_type in sorted({n.type for n in nodes}, key=lambda k: _style.NODE_STYLES[k].order):
         st = _style.NODE_STYLES[node_type]
-        entries.append(LegendEntry("node", node_type, facts.label(st.legend), st.shape, st.color, st.border))
+        label = t("views." + st.label_key, lang) if st.label_key else facts.label(st.legend)
+        entries.append(LegendEntry("node", node_type, label, st.shape, st.color, st.border))
     for edge_type in sorted({e.type for e in edges}, key=lambda k: _style.EDGE_STYLES[k].order):
         st = _style.EDGE_STYLES[edge_type]
         label = facts.label(st.legend) if st.legend else t("views." + (st.label_key or edge_type), lang)
@@ -305,10 +326,13 @@ def _legend(facts: Facts, nodes: list[Node], edges: list[Edge], lang: str,
             note = t("views.width_note_facilities", lang)
         if any(e.type == edge_type and not e.dashes for e in edges):
             entries.append(LegendEntry("edge", edge_type, label, color=st.color, width=min(st.width, 4),
-                                       arrows=st.arrows, note=note))
+                                       arrows=st.arrows, note=note,
+                                       pattern=" ".join(str(d) for d in st.dashes) if st.dashes else None))
     if any(e.dashes for e in edges):
+        hidden = any(e.type in ("partners", "hub") for e in edges) and not aggregated
         entries.append(LegendEntry("edge", "proposed", facts.label(_style.STATUS_PROPOSED),
-                                   color=_style.PROPOSED_COLOR, dashes=True, width=2))
+                                   color=_style.PROPOSED_COLOR, dashes=True, width=2,
+                                   note=t("views.proposed_note", lang) if hidden else None))
     return entries
 
 
@@ -337,8 +361,11 @@ def _filters(facts: Facts, kind: str, nodes: list[Node], edges: list[Edge], lang
     statuses = values("status")
     if PROPOSED in statuses:
         labels = {EXISTING: facts.label(_style.STATUS_EXISTING), PROPOSED: facts.label(_style.STATUS_PROPOSED)}
+        # the partners view opens with existing cooperation only: proposed is one click away
+        hide = kind == "partners" and EXISTING in statuses
         groups.append(FilterGroup("status", facts.label(str(IKZ.CooperationStatus), t("views.status", lang)),
-                                  [FilterOption(v, labels[v]) for v in (EXISTING, PROPOSED) if v in statuses]))
+                                  [FilterOption(v, labels[v], checked=not (hide and v == PROPOSED))
+                                   for v in (EXISTING, PROPOSED) if v in statuses]))
     return groups
 
 

@@ -152,6 +152,11 @@ def page_data(model: ViewModel) -> dict:
             edge["heading"] = e.info.title.rsplit(": ", 1)[0]
         if e.count_label:
             edge["count_label"] = True
+        if e.label:   # drawn by the page at label_at along the line (where the layout found room)
+            edge["label"] = e.label
+            edge["label_at"] = e.label_at
+            edge["label_offset"] = e.label_offset
+            edge["label_size"] = e.font_size
         if e.dashes:
             edge["width_scale"] = _style.PROPOSED_WIDTH_SCALE
         edges.append(edge)

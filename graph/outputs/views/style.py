@@ -39,6 +39,7 @@ class NodeStyle:
     label_width: int = 190   # labels wrap at this width (px)
     legend: str | None = None  # IRI whose label names the type in the legend
     order: int = 0       # drawing / legend order
+    label_key: str | None = None  # UI text key naming the type in the legend (instead of ``legend``)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class EdgeStyle:
     label_key: str | None = None  # UI text key when no ontology term names the relation
     font_size: int = 14
     order: int = 0
+    dashes: tuple[int, ...] | None = None   # a dash pattern of its own (proposed is DASHES)
 
 
 ORG_UNIT_OF = "http://www.w3.org/ns/org#unitOf"
@@ -58,18 +60,21 @@ ORG_UNIT_OF = "http://www.w3.org/ns/org#unitOf"
 NODE_STYLES: dict[str, NodeStyle] = {
     "town": NodeStyle("dot", OKABE_ITO["blue"], "#00466E", 21, 32, bold=True, label_width=280,
                       legend=str(IKZ.Municipality), order=0),
-    "facility-jugendschutzstelle": NodeStyle("square", OKABE_ITO["vermillion"], "#8A3C00", 18, 23, label_width=270,
+    "facility-jugendschutzstelle": NodeStyle("square", OKABE_ITO["vermillion"], "#8A3C00", 18, 28, label_width=300,
                                              legend=str(FK.Jugendschutzstelle), order=1),
-    "facility-beratungsstelle": NodeStyle("diamond", OKABE_ITO["bluish_green"], "#005C43", 21, 23, label_width=270,
+    "facility-beratungsstelle": NodeStyle("diamond", OKABE_ITO["bluish_green"], "#005C43", 21, 28, label_width=300,
                                           legend=str(FK.Beratungsstelle), order=2),
-    "facility": NodeStyle("triangleDown", OKABE_ITO["yellow"], "#8A8100", 20, 23, label_width=270,
+    "facility": NodeStyle("triangleDown", OKABE_ITO["yellow"], "#8A8100", 20, 28, label_width=300,
                           legend=str(IKZ.Facility), order=3),
-    "office": NodeStyle("hexagon", OKABE_ITO["orange"], "#8A5F00", 19, 22, label_width=240,
+    "office": NodeStyle("hexagon", OKABE_ITO["orange"], "#8A5F00", 19, 28, label_width=280,
                         legend=str(IKZ.YouthWelfareOffice), order=4),
-    "provider": NodeStyle("triangle", OKABE_ITO["reddish_purple"], "#8A4F70", 17, 20, label_width=240,
+    "provider": NodeStyle("triangle", OKABE_ITO["reddish_purple"], "#8A4F70", 17, 28, label_width=280,
                           legend=str(IKZ.Provider), order=5),
-    "district": NodeStyle("star", OKABE_ITO["sky_blue"], "#2A6F96", 21, 20, label_width=240,
+    "district": NodeStyle("star", OKABE_ITO["sky_blue"], "#2A6F96", 21, 28, label_width=280,
                           legend=str(IKZ.District), order=6),
+    # partners view: a cooperation of many towns as one node (a hub with a spoke per town)
+    "cooperation": NodeStyle("diamond", "#D9D9D9", GREY, 20, 28, label_width=440,
+                             legend=str(IKZ.Cooperation), label_key="legend_hub", order=7),
 }
 
 #: Facility-kind top concepts with their own node type.
@@ -89,11 +94,13 @@ OPERATOR_TYPES = {
 EDGE_STYLES: dict[str, EdgeStyle] = {
     # facilities view
     "uses": EdgeStyle(GREY, 2.5, legend=str(IKZ.SharedFacilityUse), order=0),
-    "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), font_size=20, order=1),
-    "office-of": EdgeStyle(OKABE_ITO["orange"], 2, arrows="to", label_key="office_of", order=2),
+    "acting-through": EdgeStyle(OKABE_ITO["orange"], 4, arrows="to", legend=str(IKZ.actingThrough), font_size=28, order=1),
+    # not only thinner than "acting through": another colour (the office's dark outline) and dotted
+    "office-of": EdgeStyle("#8A5F00", 3, arrows="to", label_key="office_of", order=2, dashes=(3, 5)),
     "operated-by": EdgeStyle(OKABE_ITO["reddish_purple"], 2, arrows="to", legend=str(IKZ.operatedBy), order=3),
     # partners view
     "partners": EdgeStyle(OKABE_ITO["blue"], 2, legend=str(IKZ.Cooperation), font_size=24, order=0),
+    "hub": EdgeStyle(GREY, 2, label_key="hub_spoke", order=1),
 }
 
 #: Status groups: existing cooperation is drawn solid, everything else (proposed, planned)
@@ -178,6 +185,7 @@ def _n(value: float) -> str:
 FONT = 'Arial, "Liberation Sans", "DejaVu Sans", Helvetica, sans-serif'
 LABEL_COLOR = "#111111"
 HALO = "#FFFFFF"          # white outline around labels, so they stay readable over lines
+LABEL_BOX = "rgba(255, 255, 255, 0.9)"   # behind node labels
 SELECTED = "#000000"
 
 #: vis-network options: physics off (positions come from Python), hover tooltips on.
@@ -204,23 +212,27 @@ def vis_node(node) -> dict:
         "color": {**colors, "highlight": {"background": node.color, "border": SELECTED},
                   "hover": {"background": node.color, "border": SELECTED}},
         "shapeProperties": {"borderDashes": [5, 4] if node.dashed else False},
-        "font": {"size": node.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 5, "strokeColor": HALO},
+        # a white box behind the label: lines pass under it, not through it
+        "font": {"size": node.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 0, "background": LABEL_BOX},
         "widthConstraint": {"maximum": node.label_width},
     }
 
 
 def vis_edge(edge) -> dict:
-    """vis-network options of a model edge (everything but id, ends and tooltip)."""
+    """vis-network options of a model edge (everything but id, ends and tooltip). The edge's
+    label (a number, "acting through") is drawn by the page itself, at ``edge.label_at`` along
+    the line, where the layout found room for it (see :func:`graph.outputs.views.layout.label_spots`)."""
+    own = EDGE_STYLES[edge.type].dashes if edge.type in EDGE_STYLES else None
     options = {
         "width": edge.width,
         "color": {"color": edge.color, "highlight": SELECTED, "hover": edge.color, "inherit": False, "opacity": 1.0},
-        "dashes": DASHES if edge.dashes else False,
+        "dashes": DASHES if edge.dashes else (list(own) if own else False),
         "arrows": {"to": {"enabled": edge.arrows == "to", "scaleFactor": 0.8},
                    "from": {"enabled": edge.arrows == "from", "scaleFactor": 0.8}},
         "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12} if edge.curved else False,
-        "font": {"size": edge.font_size, "color": LABEL_COLOR, "face": FONT, "strokeWidth": 0,
-                 "background": HALO, "align": "horizontal"},
     }
-    if edge.label:
-        options["label"] = edge.label
     return options
+
+
+#: Edge labels drawn by the page: bold, on a white box with this padding (px, canvas units).
+EDGE_LABEL_PAD = 4

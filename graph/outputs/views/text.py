@@ -14,7 +14,7 @@ from graph.core import i18n
 #: Texts the page's script needs (tooltips, messages), passed to it as JSON.
 SCRIPT_KEYS = (
     "quote_line", "evidence", "derived_from", "not_found", "hidden_by_filter", "details_hint",
-    "shared_one", "shared_many", "as_of", "sources", "version", "legend",
+    "shared_one", "shared_many", "as_of", "sources", "version", "legend", "did_you_mean",
 )
 
 #: Facts of the cooperations listed in a hover tooltip; the details panel shows all of them.
