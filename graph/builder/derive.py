@@ -4,12 +4,13 @@ stored facts instead of evaluating property paths over the whole country.
 Each rule is a SPARQL ``CONSTRUCT`` in ``graph/builder/derive/NAME.rq`` that makes one
 property; the property is declared in ``ontology/ikz.ttl`` as an ``ikz:DerivedProperty`` whose
 ``ikz:derivedBy`` names the rule file, so a reader of the graph can tell a stated fact from a
-derived one. Rules read stated facts only (never each other's output), so their order does not
-matter, and running them twice adds nothing.
+derived one. Rules read stated facts only (never another rule's property), so their order does
+not matter, and running them twice adds nothing.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,21 +26,37 @@ def rule_files() -> list[Path]:
     return sorted(RULES.glob("*.rq"))
 
 
-def derive(store: ox.Store) -> dict[str, int]:
-    """Run every rule on ``store`` and add what it derives; return the triples per rule.
+def derive(store: ox.Store) -> list[str]:
+    """Run every rule on ``store`` and add what it derives; return the names of the rules.
 
-    The rules are evaluated first and the store extended afterwards, so no rule sees another
-    rule's output.
+    A rule's ``CONSTRUCT`` template is inserted by a SPARQL ``INSERT … WHERE`` with the same
+    pattern, so the derived triples never leave the engine (hundreds of thousands at national
+    scale).
 
     Examples
     --------
     >>> store = ox.Store()
     >>> skos = "http://www.w3.org/2004/02/skos/core#"
     >>> store.load(f"<urn:a> <{skos}broader> <urn:b> .".encode(), format=ox.RdfFormat.N_TRIPLES)
-    >>> derive(store)["broader-or-self"]
-    2
+    >>> "broader-or-self" in derive(store)
+    True
+    >>> sorted(str(q.object) for q in store.quads_for_pattern(ox.NamedNode("urn:a"), None, None) if "ikz" in q.predicate.value)
+    ['<urn:a>', '<urn:b>']
     """
-    made = {path.stem: list(store.query(path.read_text(encoding="utf-8"))) for path in rule_files()}
-    for triples in made.values():
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return {name: len(triples) for name, triples in made.items()}
+    names = []
+    for path in rule_files():
+        store.update(as_insert(path.read_text(encoding="utf-8")))
+        names.append(path.stem)
+    return names
+
+
+def as_insert(rule: str) -> str:
+    """A rule's ``CONSTRUCT { template } WHERE { pattern }`` as ``INSERT { template } WHERE { pattern }``.
+
+    >>> as_insert("PREFIX x: <urn:x#>\\nCONSTRUCT { ?a x:q ?b } WHERE { ?a x:p ?b }")
+    'PREFIX x: <urn:x#>\\nINSERT { ?a x:q ?b } WHERE { ?a x:p ?b }'
+    """
+    text, count = re.subn(r"^CONSTRUCT(?=\s*\{)", "INSERT", rule, count=1, flags=re.M)
+    if not count:
+        raise ValueError("a derivation rule is one CONSTRUCT { … } WHERE { … } query")
+    return text
