@@ -43,8 +43,11 @@ def derive(store: ox.Store) -> list[str]:
     >>> sorted(str(q.object) for q in store.quads_for_pattern(ox.NamedNode("urn:a"), None, None) if "ikz" in q.predicate.value)
     ['<urn:a>', '<urn:b>']
     """
+    rules = rule_files()
+    if not rules:  # a package built without its rules would answer questions wrongly, silently
+        raise FileNotFoundError(f"no derivation rules in {RULES} (package data graph/builder/derive/*.rq)")
     names = []
-    for path in rule_files():
+    for path in rules:
         store.update(as_insert(path.read_text(encoding="utf-8")))
         names.append(path.stem)
     return names
