@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import __version__
+from graph.builder.derive import derive
 from graph.builder.quotes import check_quotes
 from graph.builder.shacl import Report, load_shapes, validate_graph
 from graph.builder.shacl_sparql import validate_store
@@ -179,6 +180,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
     positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
     store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in positions)
+    derive(store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
     return loaded
 
 
