@@ -44,6 +44,9 @@ DEFAULT_SERVER_MEMORY_MB = 4096
 DEFAULT_SERVER_CONNECTIONS = 4
 #: Queries that may wait for a free connection; one more is answered 503 with Retry-After.
 SERVER_QUEUE = 64
+#: Seconds after which a query on the endpoint yields the CPU to shorter ones (its Oxigraph
+#: server thread gets nice 19): one long query does not slow every short one beside it.
+SERVER_YIELD_S = 1.0
 #: Seconds a client is asked to wait (Retry-After) when the endpoint is busy or restarting.
 SERVER_RETRY_AFTER = 1
 #: Data segment, in MiB, allowed per Oxigraph server thread on top of the memory cap: a thread's

@@ -127,8 +127,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _refuse(self, status: int, message: str, headers=()) -> None:
-        self.close_connection = True
-        self._reply(status, (message.rstrip() + "\n").encode("utf-8"), extra=headers)
+        self._reply(status, (message.rstrip() + "\n").encode("utf-8"), extra=[*headers, ("Connection", "close")])
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -322,7 +321,7 @@ def running_server(graph_file: Path, location: Path, *, host: str = "127.0.0.1",
             gateway.server_close()
         if bench is not None:
             bench.close()
-        upstream.stop()
+        upstream.close()
         log.close()
 
 

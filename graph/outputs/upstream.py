@@ -4,6 +4,7 @@ set of connections the gateway asks it through (see :class:`Upstream`)."""
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import socket
 import subprocess
@@ -98,6 +99,9 @@ class Upstream:
     the server, enforces the timeout: Oxigraph 0.5's ``--timeout-s`` starts a thread per query
     that sleeps for the whole timeout, so under load the threads pile up until the memory cap
     (thread stacks count against RLIMIT_DATA) or the system's thread limit stops the server.
+    A query running longer than ``limits.SERVER_YIELD_S`` yields the CPU: its server thread
+    (named after the connection's port) gets the lowest priority (nice 19), so short queries
+    keep their latency beside a long one, and its connection is not kept.
     A query past the timeout restarts the server (a fresh process on the same read-only store);
     the other queries in flight on it are asked again on the fresh server, so their clients see
     a delay, not an error. A query the server died under twice is answered as stopped.
@@ -118,6 +122,9 @@ class Upstream:
         self.url = ""
         self.generation = 0
         self.restarts = 0
+        self.running: dict[int, list] = {}  # local port of a connection -> [started, yielded]
+        self.closed = threading.Event()
+        self.watch: threading.Thread | None = None
 
     # -- the process --------------------------------------------------------------------------
 
@@ -143,6 +150,9 @@ class Upstream:
                     raise ServerError(msg("serve.no_answer"), where=url) from None
                 time.sleep(0.02)
         self.port, self.url = port, url
+        if self.watch is None and sys.platform.startswith("linux") and hasattr(os, "setpriority"):
+            self.watch = threading.Thread(target=self._watch, name="ikz-upstream-watch", daemon=True)
+            self.watch.start()
 
     def restart(self, generation: int, reason: str) -> None:
         """Restart the server, unless another request did so since ``generation``."""
@@ -169,6 +179,11 @@ class Upstream:
             return False
         self.restart(generation, "the server stopped")
         return True
+
+    def close(self) -> None:
+        """Stop the server for good."""
+        self.closed.set()
+        self.stop()
 
     def stop(self) -> None:
         if self.process is None:
@@ -245,8 +260,7 @@ class Upstream:
                 connection.close()
             return self.generation, http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout_s)
 
-    @staticmethod
-    def _exchange(connection: http.client.HTTPConnection, body: bytes, accept: str, deadline: float):
+    def _exchange(self, connection: http.client.HTTPConnection, body: bytes, accept: str, deadline: float):
         """One request on ``connection``, the whole answer read before ``deadline``
         (TimeoutError otherwise: a socket timeout only bounds each read)."""
         def remaining() -> float:
@@ -261,14 +275,55 @@ class Upstream:
         connection.request("POST", "/query", body=body,
                            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
         sock = connection.sock  # the response keeps it when the server closes the connection
-        sock.settimeout(remaining())
-        response = connection.getresponse()
-        chunks = []
-        while True:
+        port = sock.getsockname()[1]
+        entry = self.running[port] = [time.monotonic(), False]
+        try:
             sock.settimeout(remaining())
-            block = response.read(1 << 16)
-            if not block:
-                break
-            chunks.append(block)
+            response = connection.getresponse()
+            chunks = []
+            while True:
+                sock.settimeout(remaining())
+                block = response.read(1 << 16)
+                if not block:
+                    break
+                chunks.append(block)
+        finally:
+            self.running.pop(port, None)
         kind = response.getheader("Content-Type", "application/octet-stream")
-        return response.status, kind, b"".join(chunks), not response.will_close
+        return response.status, kind, b"".join(chunks), not (response.will_close or entry[1])
+
+    # -- long queries yield ---------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Every 0.2 s: a query running past ``limits.SERVER_YIELD_S`` gets its server thread
+        reniced to 19 (its connection is then closed after the answer, so the thread ends)."""
+        while not self.closed.wait(0.2):
+            now = time.monotonic()
+            for port, entry in list(self.running.items()):
+                if not entry[1] and now - entry[0] > limits.SERVER_YIELD_S:
+                    entry[1] = True
+                    process = self.process
+                    tid = _server_thread(process.pid, port) if process is not None else None
+                    if tid is not None:
+                        try:
+                            os.setpriority(os.PRIO_PROCESS, tid, 19)
+                        except OSError:
+                            pass
+
+
+def _server_thread(pid: int, port: int) -> int | None:
+    """The Oxigraph server's thread answering the connection from local ``port``: OxHTTP names
+    it ``127.0.0.1:PORT: responding thread``, which Linux keeps as its first 15 characters."""
+    name = f"127.0.0.1:{port}"
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm", encoding="utf-8") as handle:
+                    comm = handle.read().strip()
+            except OSError:
+                continue
+            if comm.startswith(name) and comm[len(name):len(name) + 1] in ("", ":"):
+                return int(tid)
+    except OSError:
+        pass
+    return None
