@@ -22,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -241,8 +242,8 @@ def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: 
     for out in outs:
         for kind, count in out["errors"].items():
             errors[kind] = errors.get(kind, 0) + count
-    restarts = (work / "graph").parent.joinpath("oxigraph-server.log").read_text(encoding="utf-8").count(
-        "gateway: restarting")
+    restarts = (work / "oxigraph-server.log").read_text(encoding="utf-8").count("gateway: restarting")
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "graph": str(graph), "clients": clients, "runaway": runaway, "duration_s": round(wall, 1),
         "questions": len(texts), "skipped": skipped, "requests": len(latencies) + sum(errors.values()),
