@@ -2,7 +2,7 @@
 named-question library on loopback, then the same beside one client sending a runaway query.
 
     python benchmarks/load.py --graph build/graph                   # 8 and 32 clients, 60 s each
-    python benchmarks/load.py --graph /work/bench/L-graph/graph --timeout 10
+    python benchmarks/load.py --graph /work/bench/L-graph/graph --timeout 30 --slow 2
     python benchmarks/load.py --graph build/graph --clients 8 --duration 10 --beside 4 --json
 
 Every measurement runs in a fresh process of its own (``load.py measure ...``) that starts a
@@ -41,6 +41,14 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 EXAMPLE_PARAMS = {"evidence": {"statement": "c:jugendschutzstelle-suedkreis"}}
 #: Target: the others' p95 beside the runaway, over the same clients alone.
 P95_RATIO_TARGET = 2.0
+
+
+class _Connection(http.client.HTTPConnection):
+    """Sends headers and body without waiting for a delayed ACK (as curl and browsers do)."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def free_port() -> int:
@@ -136,7 +144,7 @@ def _complete(body: bytes) -> bool:
 
 
 def _client(port: int, texts, offset: int, stop: float, timeout: float, out: dict) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection = _Connection("127.0.0.1", port, timeout=timeout)
     i = offset
     while time.monotonic() < stop:
         qid, text = texts[i % len(texts)]
@@ -157,7 +165,7 @@ def _client(port: int, texts, offset: int, stop: float, timeout: float, out: dic
 
 
 def _runaway(port: int, stop: float, timeout: float, out: dict) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    connection = _Connection("127.0.0.1", port, timeout=timeout)
     while time.monotonic() < stop:
         start = time.monotonic()
         try:
@@ -171,6 +179,25 @@ def _runaway(port: int, stop: float, timeout: float, out: dict) -> None:
         out["seconds"].append(time.monotonic() - start)
 
 
+def _probe(port: int, texts, timeout: int) -> dict[str, float | None]:
+    """Each question once, alone (after one untimed pass): seconds, None when not answered."""
+    connection = _Connection("127.0.0.1", port, timeout=timeout + 30)
+    seconds: dict[str, float | None] = {}
+    for rounds in range(2):
+        for qid, text in texts:
+            if rounds and seconds.get(qid, 0) is None:
+                continue
+            start = time.monotonic()
+            try:
+                status, body, _ = _ask(connection, text)
+                ok = status == 200 and _complete(body)
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                ok = False
+            seconds[qid] = round(time.monotonic() - start, 3) if ok else None
+    return seconds
+
+
 def _percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -178,8 +205,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: int, project_root: Path) -> dict:
-    """Start ``ikz serve`` over ``graph``, run ``clients`` (and the runaway) for ``duration`` s."""
+def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: int, project_root: Path,
+            exclude: frozenset = frozenset(), probe: bool = False) -> dict:
+    """Start ``ikz serve`` over ``graph``, run ``clients`` (and the runaway) for ``duration`` s
+    over the library without ``exclude``; with ``probe``, time each question once instead."""
     work = Path(tempfile.mkdtemp(prefix="ikz-load-"))
     (work / "graph").mkdir()
     (work / "graph" / "ikz.nt").symlink_to(Path(graph).resolve() / "ikz.nt")
@@ -195,7 +224,7 @@ def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: 
             if serve.poll() is not None:
                 raise SystemExit(f"ikz serve stopped: {(work / 'serve.log').read_text(encoding='utf-8')[-2000:]}")
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection = _Connection("127.0.0.1", port, timeout=5)
                 if _ask(connection, "ASK {}")[0] == 200:
                     break
             except OSError:
@@ -205,9 +234,12 @@ def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: 
             time.sleep(0.2)
         load_s = time.monotonic() - started
         texts, skipped = _question_texts(project_root, url)
+        if probe:
+            return {"seconds": _probe(port, texts, timeout), "skipped": skipped}
+        texts = [(qid, text) for qid, text in texts if qid not in exclude]
         watch = _Watch(serve.pid)
         watch.sample()
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout + 30)
+        warm = _Connection("127.0.0.1", port, timeout=timeout + 30)
         for _, text in texts:  # one pass first: the store's pages in memory
             _ask(warm, text)
         warm.close()
@@ -229,6 +261,8 @@ def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: 
         watch.join()
         watch.sample()
     finally:
+        if probe:
+            shutil.rmtree(work, ignore_errors=True)
         if serve.poll() is None:
             serve.send_signal(signal.SIGTERM)
             try:
@@ -246,6 +280,7 @@ def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: 
     shutil.rmtree(work, ignore_errors=True)
     return {
         "graph": str(graph), "clients": clients, "runaway": runaway, "duration_s": round(wall, 1),
+        "excluded": sorted(exclude),
         "questions": len(texts), "skipped": skipped, "requests": len(latencies) + sum(errors.values()),
         "errors": sum(errors.values()), "error_kinds": errors, "per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(1000 * _percentile(latencies, 0.5), 1), "p95_ms": round(1000 * _percentile(latencies, 0.95), 1),
@@ -261,11 +296,15 @@ def measure(graph: Path, clients: int, runaway: bool, duration: float, timeout: 
 # -- the run: each measurement in a fresh process ----------------------------------------------
 
 
-def run_one(args, clients: int, runaway: bool) -> dict:
+def run_one(args, clients: int, runaway: bool, exclude=(), probe: bool = False) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "measure", "--graph", str(args.graph), "--clients",
                str(clients), "--duration", str(args.duration), "--timeout", str(args.timeout)]
     if runaway:
         command.append("--runaway")
+    if exclude:
+        command += ["--exclude", ",".join(exclude)]
+    if probe:
+        command.append("--probe")
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                           timeout=args.duration + 2400)
     if done.returncode != 0:
@@ -281,7 +320,7 @@ def table(rows: list[dict], ratio: float | None) -> str:
         answers = ", ".join(f"{k} x{v}" for k, v in sorted(r["runaway_answers"].items()))
         if r["runaway_s"] is not None:
             answers += f" after {r['runaway_s']} s"
-        lines.append(f"| {Path(r['graph']).parent.name or r['graph']} | {r['clients']} | {'yes' if r['runaway'] else 'no'} "
+        lines.append(f"| {Path(r['graph']).parent.name or r['graph']} ({r['questions']} questions) | {r['clients']} | {'yes' if r['runaway'] else 'no'} "
                      f"| {r['requests']:,} | {r['errors']} | {r['per_s']:g} | {r['p50_ms']:g} | {r['p95_ms']:g} "
                      f"| {answers or '-'} | {r['restarts']} | {r['server_threads_max']} | {r['server_hwm_mb']:,} "
                      f"| {r['gateway_hwm_mb']:,} |")
@@ -299,17 +338,31 @@ def main(argv=None) -> int:
     parser.add_argument("--beside", type=int, default=4, help="clients beside the runaway (default 4; 0: none)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per measurement (default 60)")
     parser.add_argument("--timeout", type=int, default=10, help="ikz serve --timeout (default 10)")
+    parser.add_argument("--slow", type=float, default=0.0,
+                        help="leave out of the load the questions slower than this many seconds alone (timed once "
+                             "first, in a fresh server; default 0: keep all)")
     parser.add_argument("--runaway", action="store_true", help="(measure) add the runaway client")
+    parser.add_argument("--exclude", default="", help="(measure) question ids to leave out, comma-separated")
+    parser.add_argument("--probe", action="store_true", help="(measure) time each question once instead")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args(argv)
     if args.mode == "measure":
-        print(json.dumps(measure(args.graph, int(args.clients), args.runaway, args.duration, args.timeout, ROOT)))
+        exclude = frozenset(x for x in args.exclude.split(",") if x)
+        print(json.dumps(measure(args.graph, int(args.clients), args.runaway, args.duration, args.timeout, ROOT,
+                                 exclude, args.probe)))
         return 0
-    rows = [run_one(args, int(n), False) for n in args.clients.split(",") if n.strip()]
+    exclude: list[str] = []
+    if args.slow:
+        probe = run_one(args, 1, False, probe=True)["seconds"]
+        exclude = sorted(q for q, s in probe.items() if s is None or s > args.slow)
+        print(f"Alone, one at a time (s; - = no answer within {args.timeout} s): "
+              + ", ".join(f"{q} {'-' if s is None else s}" for q, s in sorted(probe.items(), key=lambda x: -(x[1] or 1e9))))
+        print(f"Left out of the load (slower than {args.slow:g} s alone): {', '.join(exclude) or 'none'}\n")
+    rows = [run_one(args, int(n), False, exclude) for n in args.clients.split(",") if n.strip()]
     ratio = None
     if args.beside:
-        alone = run_one(args, args.beside, False)
-        beside = run_one(args, args.beside, True)
+        alone = run_one(args, args.beside, False, exclude)
+        beside = run_one(args, args.beside, True, exclude)
         rows += [alone, beside]
         ratio = beside["p95_ms"] / alone["p95_ms"] if alone["p95_ms"] else None
     print(table(rows, ratio))

@@ -86,6 +86,15 @@ class UpstreamStopped(Exception):
         self.reason = reason
 
 
+class _Connection(http.client.HTTPConnection):
+    """A connection that sends at once: http.client writes headers and body apart, and with
+    Nagle's algorithm the body waits for the server's delayed ACK (up to 40 ms a query)."""
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 #: Errors of a connection whose server went away (restarted, died, closed the connection).
 _CONNECTION_ERRORS = (OSError, http.client.HTTPException)
 
@@ -258,7 +267,7 @@ class Upstream:
                 if generation == self.generation:
                     return generation, connection
                 connection.close()
-            return self.generation, http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout_s)
+            return self.generation, _Connection("127.0.0.1", self.port, timeout=self.timeout_s)
 
     def _exchange(self, connection: http.client.HTTPConnection, body: bytes, accept: str, deadline: float):
         """One request on ``connection``, the whole answer read before ``deadline``
