@@ -35,8 +35,8 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-#: A query no timeout-less server ever finishes: a COUNT over the cube of the graph.
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: A query no server finishes in time on any graph of the project: a COUNT over its cube.
+RUNAWAY = (ROOT / "benchmarks" / "runaway.rq").read_text(encoding="utf-8")
 #: Example values for parameters without a default (as in tests/update_expected.py).
 EXAMPLE_PARAMS = {"evidence": {"statement": "c:jugendschutzstelle-suedkreis"}}
 #: Target: the others' p95 beside the runaway, over the same clients alone.

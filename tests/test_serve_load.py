@@ -23,7 +23,7 @@ from graph.outputs.serve import free_port, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD = ROOT / "benchmarks" / "load.py"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAY = (ROOT / "benchmarks" / "runaway.rq").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.skipif(
     not ((Path(sys.executable).parent / "oxigraph").is_file() or shutil.which("oxigraph")),
