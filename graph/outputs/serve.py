@@ -11,11 +11,17 @@ would call any URL it names -, no ``FROM``, no update, bounded nesting and lengt
 protocol's ``default-graph-uri`` / ``named-graph-uri`` are refused like ``FROM``; bodies over
 :data:`graph.core.limits.MAX_REQUEST_BYTES` are refused; every other method or path is refused as
 read-only. CORS headers are sent only with ``cors=True``; while bound to loopback, requests
-whose ``Host`` is not a loopback name are refused (DNS rebinding). The Oxigraph server gets the
-per-query timeout and a memory cap (RLIMIT_DATA); its own timeout does not stop every query, so
-the gateway enforces it: a query without an answer after the timeout, or one that made the
-server die, restarts the server (a fresh process on the same read-only store, well under a
-second) and is answered with 503 / 502 and the reason; the next query finds it answering.
+whose ``Host`` is not a loopback name are refused (DNS rebinding).
+
+Under load (:class:`~graph.outputs.upstream.Upstream`): the gateway asks the Oxigraph server
+through a bounded set of kept-alive connections (``$IKZ_SERVER_CONNECTIONS``, default 4), so the
+server's threads stay few and its memory cap (RLIMIT_DATA: the cap plus room for each thread's
+stack) bounds the queries, not the number of clients; queries beyond that wait in a bounded
+queue, and one more is answered 503 with ``Retry-After``. The gateway enforces the timeout: a
+query past it restarts the server (a fresh process on the same read-only store, well under a
+second) and is answered 503 with ``Retry-After``; the other queries in flight are asked again on
+the fresh server, so their clients see a delay, not an error. A query the server dies under
+(the memory cap) is asked once more; dying again, it is answered 503.
 
 The same gateway serves the analysts' workbench (:mod:`graph.outputs.workbench`): the question
 library at ``/``, question, resource, own-SPARQL and view pages, answered in-process through
@@ -26,60 +32,20 @@ Oxigraph server's own query UI is not passed on: its page loads prefixes from th
 from __future__ import annotations
 
 import ipaddress
-import shutil
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from graph.core import limits
-from graph.core.errors import IKZError, ProjectError
 from graph.core.i18n import msg, t
+from graph.outputs.upstream import (ServerError, Upstream, UpstreamBusy, UpstreamStopped, UpstreamTimeout,
+                                    free_port, load_store, oxigraph_binary)
 from graph.sparql.gate import QueryRefused, gate
 
-
-class ServerError(IKZError):
-    exit_code = 3
-
-
-def oxigraph_binary() -> str:
-    """Path of the ``oxigraph`` command (from the PyPI package ``oxigraph``)."""
-    candidate = Path(sys.executable).parent / "oxigraph"
-    found = str(candidate) if candidate.is_file() else shutil.which("oxigraph")
-    if not found:
-        raise ProjectError(msg("serve.not_installed"), fix=msg("serve.not_installed_fix"))
-    return found
-
-
-def load_store(graph_file: Path, location: Path) -> Path:
-    """Load ``graph_file`` into a fresh Oxigraph store at ``location`` (built aside, swapped in)."""
-    location = Path(location)
-    location.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{location.name}.new-", dir=location.parent))
-    try:
-        subprocess.run([oxigraph_binary(), "load", "--location", str(staging), "--file", str(graph_file)],
-                       check=True, capture_output=True, text=True)
-    except subprocess.CalledProcessError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ServerError(msg("serve.load_failed", detail=error.stderr.strip()), where=str(graph_file)) from None
-    if location.exists():
-        shutil.rmtree(location)
-    staging.rename(location)
-    return location
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+__all__ = ["ServerError", "free_port", "load_store", "oxigraph_binary", "running_server"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,8 +59,6 @@ UI_PATHS = {"/", "/yasgui.min.js", "/yasgui.min.css", "/logo.svg", "/favicon.ico
 WORKBENCH_PATHS = ("/", "/fragen", "/sparql", "/r", "/static/workbench.css", "/frage/", "/ansicht/")
 #: Protocol parameters that name graphs: refused like FROM / FROM NAMED.
 GRAPH_PARAMETERS = ("default-graph-uri", "named-graph-uri")
-#: The request that tells the Oxigraph server is up (``ASK {}``, URL-encoded).
-_PING = "/query?query=ASK%7B%7D"
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
@@ -109,16 +73,17 @@ def _is_loopback(host: str) -> bool:
 
 
 class _Refusal(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers=()):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.headers = status, message, tuple(headers)
 
 
 class _Gateway(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
+    request_queue_size = 256  # the listen backlog: 5 by default, and 32 clients at once were reset
 
-    def __init__(self, address, upstream: "_Upstream", *, cors: bool, timeout_s: int, loopback_only: bool, log=None,
+    def __init__(self, address, upstream: Upstream, *, cors: bool, timeout_s: int, loopback_only: bool, log=None,
                  workbench=None):
         self.upstream, self.cors, self.timeout_s, self.loopback_only, self.log = upstream, cors, timeout_s, loopback_only, log
         self.workbench = workbench
@@ -135,6 +100,13 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "ikz-graph"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        try:  # headers and body are two writes: without this, Nagle and the client's delayed ACK
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # add 40 ms to each answer
+        except OSError:
+            pass
 
     # -- replies ------------------------------------------------------------------------------
 
@@ -162,9 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _refuse(self, status: int, message: str) -> None:
-        self.close_connection = True
-        self._reply(status, (message.rstrip() + "\n").encode("utf-8"))
+    def _refuse(self, status: int, message: str, headers=()) -> None:
+        self._reply(status, (message.rstrip() + "\n").encode("utf-8"), extra=[*headers, ("Connection", "close")])
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -256,7 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 raise _Refusal(405 if path in UI_PATHS else 404, t("serve.http.not_served", method=method, path=path))
         except _Refusal as refusal:
-            self._refuse(refusal.status, refusal.message)
+            self._refuse(refusal.status, refusal.message, refusal.headers)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
 
@@ -271,37 +242,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._reply(answer.status, answer.body, answer.content_type,
                     [*answer.headers, ("Cache-Control", "no-store")] if answer.status >= 400 else answer.headers)
 
-    def _forward(self, path: str, data: bytes | None, headers: dict) -> None:
-        upstream = self.server.upstream
-        generation, base = upstream.generation, upstream.url
-        request = urllib.request.Request(base + path, data=data, method="POST" if data is not None else "GET",
-                                         headers=headers)
-        try:
-            response = urllib.request.urlopen(request, timeout=self.server.timeout_s + 1)
-        except urllib.error.HTTPError as error:
-            response = error
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            # The Oxigraph server's own timeout does not stop every query (a COUNT over a cross
-            # product runs on, taking CPU and memory): a query past the timeout, or one that made
-            # the server die (memory cap), restarts it; the next query finds it answering.
-            upstream.restart(generation)
-            if isinstance(reason, TimeoutError) or isinstance(error, TimeoutError):
-                raise _Refusal(503, t("serve.http.timeout", seconds=self.server.timeout_s)) from None
-            raise _Refusal(502, t("serve.http.server_stopped", reason=reason)) from None
-        with response:
-            try:
-                body = response.read()
-            except (OSError, TimeoutError):
-                upstream.restart(generation)
-                raise _Refusal(503, t("serve.http.timeout", seconds=self.server.timeout_s)) from None
-            kind = response.headers.get("Content-Type", "application/octet-stream")
-            self._reply(response.status if hasattr(response, "status") else response.code, body, kind)
-
     def _forward_query(self, query: str) -> None:
         accept = self.headers.get("Accept") or "application/sparql-results+json"
-        self._forward("/query", query.encode("utf-8"),
-                      {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        retry = [("Retry-After", str(limits.SERVER_RETRY_AFTER))]
+        try:
+            status, kind, body = self.server.upstream.query(query, accept)
+        except UpstreamBusy:
+            raise _Refusal(503, t("serve.http.busy"), retry) from None
+        except UpstreamTimeout:
+            raise _Refusal(503, t("serve.http.timeout", seconds=self.server.timeout_s), retry) from None
+        except UpstreamStopped as error:
+            raise _Refusal(503, t("serve.http.server_stopped", reason=error.reason), retry) from None
+        self._reply(status, body, kind)
 
     def do_GET(self):  # noqa: N802 - the base class's names
         self._dispatch("GET")
@@ -333,90 +285,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(405, f"{t('workbench.cors_refused')} {t('workbench.cors_refused_fix')}")
 
 
-def _memory_limit(megabytes: int):
-    def apply() -> None:
-        try:
-            import resource
-
-            limit = megabytes * (1 << 20)
-            resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-        except (ImportError, ValueError, OSError):
-            pass
-    return apply
-
-
-class _Upstream:
-    """The Oxigraph server behind the gateway, on a private loopback port; restarted when a
-    query outlives the timeout or kills it."""
-
-    def __init__(self, location: Path, *, timeout_s: int, memory_mb: int, log, log_path: Path, wait: float):
-        self.location, self.timeout_s, self.memory_mb = Path(location), timeout_s, memory_mb
-        self.log, self.log_path, self.wait = log, log_path, wait
-        self.lock = threading.Lock()
-        self.process: subprocess.Popen | None = None
-        self.url = ""
-        self.generation = 0
-        self.restarts = 0
-
-    def start(self) -> None:
-        port = free_port()
-        command = [oxigraph_binary(), "serve-read-only", "--location", str(self.location), "--bind",
-                   f"127.0.0.1:{port}", "--timeout-s", str(self.timeout_s)]
-        limit = _memory_limit(self.memory_mb) if self.memory_mb and sys.platform.startswith("linux") else None
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, preexec_fn=limit)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + self.wait
-        while True:
-            if self.process.poll() is not None:
-                raise ServerError(msg("serve.start_failed", detail=self.log_path.read_text(encoding="utf-8").strip()),
-                                  where=f"127.0.0.1:{port}")
-            try:
-                with urllib.request.urlopen(url + _PING, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise ServerError(msg("serve.no_answer"), where=url) from None
-                time.sleep(0.05)
-        self.url = url
-
-    def restart(self, generation: int) -> None:
-        """Restart the server, unless another request did so since ``generation``."""
-        with self.lock:
-            if generation != self.generation:
-                return
-            self.stop()
-            self.start()
-            self.generation += 1
-            self.restarts += 1
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-
 @contextmanager
 def running_server(graph_file: Path, location: Path, *, host: str = "127.0.0.1", port: int = 7878,
                    cors: bool = False, timeout_s: int = 30, wait: float = 30.0,
-                   memory_mb: int | None = None, project=None, workbench: bool = True):
+                   memory_mb: int | None = None, project=None, workbench: bool = True,
+                   connections: int | None = None):
     """Start a read-only Oxigraph server over ``graph_file`` behind the gateway on
     ``host:port``; yield the query endpoint URL; stop both on exit.
 
     With ``workbench`` (the default) the gateway also serves the workbench's pages at
     ``http://host:port/`` over ``graph_file``, reading the named questions of ``project``
     (default: the project ``graph_file`` lies in, else :func:`~graph.core.project.find_project`).
+    ``connections`` queries run at once on the Oxigraph server (default
+    :func:`graph.core.limits.server_connections`), under ``memory_mb`` (default
+    :func:`graph.core.limits.server_memory_mb`).
     """
     load_store(graph_file, location)
     log_path = Path(location).parent / "oxigraph-server.log"
     log = open(log_path, "w", encoding="utf-8")
     memory = limits.server_memory_mb() if memory_mb is None else memory_mb
-    upstream = _Upstream(location, timeout_s=timeout_s, memory_mb=memory, log=log, log_path=log_path, wait=wait)
+    upstream = Upstream(location, timeout_s=timeout_s, memory_mb=memory, log=log, log_path=log_path, wait=wait,
+                        connections=connections)
     gateway = bench = None
     try:
         upstream.start()
@@ -440,7 +329,7 @@ def running_server(graph_file: Path, location: Path, *, host: str = "127.0.0.1",
             gateway.server_close()
         if bench is not None:
             bench.close()
-        upstream.stop()
+        upstream.close()
         log.close()
 
 
