@@ -6,10 +6,11 @@ GraphDB (``/repositories/REPO/rdf-graphs/service``), Virtuoso (``/sparql-graph-c
 a named graph, HTTP digest authentication) and others implement the protocol, and the server
 swaps the graph in one request, so readers see the old or the new graph.
 
-Authentication (``user``/``password``) follows the server's challenge: with a user, a
-``HEAD`` request first asks the server which scheme it wants (``Digest``, as Virtuoso does, or
-``Basic``), so the graph itself is sent once; a server that asks for nothing gets ``Basic``.
-The file is streamed, not read into memory.
+A ``HEAD`` request goes first: it finds an unreachable server, Virtuoso asked for its default
+graph (which it does not have: Virtuoso's default graph is the union of all graphs), and the
+authentication scheme the server wants, so the graph itself is sent once. With ``user`` and
+``password`` the ``PUT`` answers that challenge (``Digest``, as Virtuoso asks, or ``Basic``; a
+server that asks for nothing gets ``Basic``). The file is streamed, not read into memory.
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ def publish(graph_file: str | Path, store_url: str, *, named_graph: str | None =
     """
     path = Path(graph_file)
     target = target_url(store_url, named_graph)
-    authorization = None
-    if user:
-        challenge = _challenge(target, timeout)
-        authorization = credentials(challenge, "PUT", target, user, password or "")
+    server, challenge = _probe(target, timeout)
+    if not named_graph and "virtuoso" in server.lower():  # refused before sending the file
+        raise PublishError(msg("publish.no_default_graph"), where=target, fix=msg("publish.named_graph_fix"))
+    authorization = credentials(challenge, "PUT", target, user, password or "") if user else None
     with path.open("rb") as body:
         request = urllib.request.Request(target, data=body, method="PUT", headers={
             "Content-Type": "application/n-triples", "Content-Length": str(path.stat().st_size)})
@@ -59,23 +60,28 @@ def publish(graph_file: str | Path, store_url: str, *, named_graph: str | None =
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status
         except urllib.error.HTTPError as error:
-            raise _refused(error, target, named_graph, bool(user)) from None
+            raise _refused(error, target, bool(user)) from None
+        except (ConnectionResetError, BrokenPipeError) as error:  # reached, but it hung up mid-file
+            raise PublishError(msg("publish.dropped", reason=str(error)), where=target,
+                               fix=msg("publish.dropped_fix")) from None
         except (urllib.error.URLError, OSError) as error:
             raise _unreachable(error, target) from None
 
 
-def _challenge(target: str, timeout: float) -> str:
-    """The server's ``WWW-Authenticate`` for ``target`` ("" when it asks for none)."""
+def _probe(target: str, timeout: float) -> tuple[str, str]:
+    """A ``HEAD`` request before the file: the server's name (``Server``) and its
+    ``WWW-Authenticate`` challenge ("" when it asks for none)."""
     try:
-        with urllib.request.urlopen(urllib.request.Request(target, method="HEAD"), timeout=timeout):
-            return ""
+        with urllib.request.urlopen(urllib.request.Request(target, method="HEAD"), timeout=timeout) as response:
+            return response.headers.get("Server", ""), ""
     except urllib.error.HTTPError as error:
-        return error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+        challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+        return error.headers.get("Server", ""), challenge
     except (urllib.error.URLError, OSError) as error:
         raise _unreachable(error, target) from None
 
 
-def credentials(challenge: str, method: str, url: str, user: str, password: str) -> str:
+def credentials(challenge: str, method: str, url: str, user: str, password: str, cnonce: str | None = None) -> str:
     """The ``Authorization`` header answering ``challenge``: RFC 7616 digest (MD5, qop=auth)
     when the server asks for digest, else RFC 7617 basic."""
     scheme, _, rest = challenge.strip().partition(" ")
@@ -94,7 +100,7 @@ def credentials(challenge: str, method: str, url: str, user: str, password: str)
     ha1, ha2 = h(f"{user}:{realm}:{password}"), h(f"{method}:{uri}")
     answer = {"username": user, "realm": realm, "nonce": nonce, "uri": uri, "algorithm": algorithm}
     if "auth" in [q.strip() for q in fields.get("qop", "").split(",")]:
-        cnonce, count = secrets.token_hex(8), "00000001"
+        cnonce, count = cnonce or secrets.token_hex(8), "00000001"
         answer.update(qop="auth", nc=count, cnonce=cnonce,
                       response=h(f"{ha1}:{nonce}:{count}:{cnonce}:auth:{ha2}"))
     else:
@@ -105,16 +111,12 @@ def credentials(challenge: str, method: str, url: str, user: str, password: str)
     return "Digest " + ", ".join(f"{k}={v}" if k in unquoted else f'{k}="{v}"' for k, v in answer.items())
 
 
-def _refused(error: urllib.error.HTTPError, target: str, named_graph: str | None, with_user: bool) -> PublishError:
+def _refused(error: urllib.error.HTTPError, target: str, with_user: bool) -> PublishError:
     detail = re.sub(r"<[^>]+>", " ", error.read(2000).decode("utf-8", "replace"))
     detail = re.sub(r"\s+", " ", detail).strip()[:300]
     if error.code in (401, 403):
         return PublishError(msg("publish.denied", code=error.code, detail=detail), where=target,
                             fix=msg("publish.denied_fix" if with_user else "publish.login_fix"))
-    server = error.headers.get("Server", "")
-    if not named_graph and "virtuoso" in server.lower():
-        return PublishError(msg("publish.refused", code=error.code, detail=detail), where=target,
-                            fix=msg("publish.named_graph_fix"))
     return PublishError(msg("publish.refused", code=error.code, detail=detail), where=target,
                         fix=msg("publish.refused_fix"))
 

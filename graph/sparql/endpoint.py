@@ -38,7 +38,7 @@ def prologue(prefixes: dict[str, str], text: str) -> str:
 
 
 class EndpointEngine:
-    """Any SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, GraphDB, QLever)."""
+    """Any SPARQL 1.1 Protocol endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever)."""
 
     def __init__(self, url: str, prefixes: dict[str, str], timeout: float | None):
         self.url, self.prefixes, self.timeout, self.name = url, prefixes, timeout, "endpoint"
@@ -74,7 +74,7 @@ class EndpointEngine:
                 return Result(form, triples=triples, truncated=cut, limit=max_rows)
             data = json.loads(body)
             if form == "ASK":
-                return Result(form, boolean=bool(data["boolean"]))
+                return Result(form, boolean=ask_answer(data["boolean"]))
             names = data["head"]["vars"]
             bindings, cut = capped(iter(data["results"]["bindings"]), max_rows)
             return Result(form, vars=names, rows=[{n: json_term(b.get(n)) for n in names} for b in bindings],
@@ -105,8 +105,40 @@ def _read_capped(response, deadline: float | None, url: str) -> bytes:
         chunks.append(block)
 
 
+def ask_answer(value) -> bool:
+    """An ASK answer: JSON ``true``/``false`` by the protocol; ``1``/``0`` or the strings
+    ``"true"``/``"1"`` as some servers write them (never ``bool("false")``)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+#: Datatypes whose values have several lexical forms (XSD 1.1: ``1`` and ``true`` are the same
+#: boolean, ``+05`` and ``5`` the same integer); a server may answer any of them (Virtuoso writes
+#: booleans as ``1``/``0``), so they are read in their canonical form, as the embedded store
+#: gives them. Only the spelling changes, never the value or the type.
+INTEGER_TYPES = {str(XSD[name]) for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+def canonical(lexical: str, datatype: str) -> str:
+    """The canonical lexical form of a boolean or integer (anything else unchanged)."""
+    text = lexical.strip()
+    if datatype == str(XSD.boolean) and text in ("1", "0", "true", "false"):
+        return "true" if text in ("1", "true") else "false"
+    if datatype in INTEGER_TYPES and re.fullmatch(r"[+-]?\d+", text):
+        return str(int(text))
+    return lexical
+
+
 def json_term(value):
-    """A term of SPARQL 1.1 JSON results as an rdflib term."""
+    """A term of SPARQL 1.1 JSON results (or SPARQL 1.0's ``typed-literal``) as an rdflib
+    term, booleans and integers in their canonical form (:func:`canonical`)."""
     if value is None:
         return None
     if value["type"] == "uri":
@@ -117,5 +149,5 @@ def json_term(value):
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
     if datatype and datatype != str(XSD.string):
-        return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+        return Literal(canonical(value["value"], datatype), datatype=URIRef(datatype), normalize=False)
     return Literal(value["value"])
