@@ -6,8 +6,8 @@ answers agree.
 
     python benchmarks/engines.py --graph-dir /work/bench/M-graph/graph [--repeat 5]
 
-The embedded store is timed as users get it (``GraphQuery.ask``: gate, binding, worker). The
-endpoints get the same bound text through :class:`~graph.sparql.endpoint.EndpointEngine`
+The embedded store is timed as users get it (``GraphQuery.run``: gate, binding, worker; the
+parameters resolved once beforehand, for every engine). The endpoints get the same bound text through :class:`~graph.sparql.endpoint.EndpointEngine`
 (the HTTP request and the reading of the JSON answer, as ``ikz query --endpoint`` sends it,
 without the client's syntax check in a forked worker), so their figures are the server's
 answer as a client sees it. Each figure is the median of ``--repeat`` calls (the first, cold
@@ -126,9 +126,9 @@ def main(argv=None) -> int:
             emit({"row": "triples", "engine": "virtuoso", "count": int(count)})
             for qid, question in sorted(embedded.library.items()):
                 params = PARAMS.get(qid, {})
-                bound = substitute(question.text, embedded.bind(question, params))
-                form = query_form(question.text)
-                calls = {"embedded": lambda: embedded.ask(qid, params, max_rows=0)}
+                bindings = embedded.bind(question, params)  # resolved once: the same terms for all
+                bound, form = substitute(question.text, bindings), query_form(question.text)
+                calls = {"embedded": lambda: embedded.run(question.text, bindings, max_rows=0)}
                 calls.update({name: (lambda engine=engine: engine.run(bound, form, None))
                               for name, engine in endpoints.items()})
                 row = {"row": "question", "question": qid, "check": question.is_violation_check}
