@@ -5,6 +5,11 @@ graph) read under a wall-clock deadline and a size cap.
 Tested against the Oxigraph server (``ikz serve``) and Virtuoso Open Source 7.2. The endpoint
 URL may carry the protocol's own parameters, e.g. ``?default-graph-uri=IRI`` for a server
 whose default graph is the union of every graph (Virtuoso).
+
+Answers are read as the embedded store gives them where RDF lets servers spell the same term
+differently: booleans and integers in their canonical lexical form (Virtuoso writes
+``"1"^^xsd:boolean``), language tags in lower case, an ASK answer written as ``1``/``0``.
+Nothing else is changed: a different value stays a different answer.
 """
 
 from __future__ import annotations
@@ -146,7 +151,7 @@ def json_term(value):
     if value["type"] == "bnode":
         return BNode(value["value"])
     if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
+        return Literal(value["value"], lang=value["xml:lang"].lower())  # tags are case-insensitive
     datatype = value.get("datatype")
     if datatype and datatype != str(XSD.string):
         return Literal(canonical(value["value"], datatype), datatype=URIRef(datatype), normalize=False)
