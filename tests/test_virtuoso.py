@@ -141,3 +141,19 @@ def test_the_graph_url_is_the_protocols():
 def test_ci_installs_virtuoso():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "apt-get install" in ci and "virtuoso-opensource" in ci
+
+
+def test_only_spellings_are_normalised_never_values():
+    from graph.sparql.endpoint import ask_answer, json_term
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert json_term({"type": "typed-literal", "datatype": xsd + "boolean", "value": "1"}).n3() == f'"true"^^<{xsd}boolean>'
+    assert json_term({"type": "literal", "datatype": xsd + "boolean", "value": "0"}).n3() == f'"false"^^<{xsd}boolean>'
+    assert json_term({"type": "literal", "datatype": xsd + "integer", "value": "+05"}).n3() == f'"5"^^<{xsd}integer>'
+    # an integer column stays an integer (0/1 are not turned into booleans), a decimal as written
+    assert json_term({"type": "literal", "datatype": xsd + "integer", "value": "1"}).n3() == f'"1"^^<{xsd}integer>'
+    assert json_term({"type": "literal", "datatype": xsd + "decimal", "value": "1.50"}).n3() == f'"1.50"^^<{xsd}decimal>'
+    assert json_term({"type": "literal", "xml:lang": "DE", "value": "Witten"}).n3() == '"Witten"@de'
+    assert [ask_answer(v) for v in (True, False, 1, 0, "true", "0")] == [True, False, True, False, True, False]
+    with pytest.raises(ValueError):
+        ask_answer("vielleicht")
