@@ -76,13 +76,20 @@ def timed(function, repeat: int) -> tuple[float, object]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--graph-dir", required=True, type=Path, help="a built graph folder (with ikz.nt)")
+    parser.add_argument("--graph-dir", type=Path, help="a built graph folder (with ikz.nt)")
+    parser.add_argument("--from-json", type=Path, help="print the table of a saved run (--json) and stop")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per question and engine")
     parser.add_argument("--buffers", type=int, default=0,
                         help="Virtuoso NumberOfBuffers (8 KB each); default: sized to the graph")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        print(markdown(saved["rows"], Path(saved["graph_dir"]), saved.get("repeat")))
+        return 0
+    if not args.graph_dir:
+        parser.error("--graph-dir is required")
     graph_dir = args.graph_dir.resolve()
     nt = graph_dir / "ikz.nt"
     if not nt.is_file():
@@ -151,9 +158,10 @@ def main(argv=None) -> int:
         emit({"row": "memory", "engine": "virtuoso", "rss_mb": round(virtuoso.rss_mb())})
     embedded.close()
     print()
-    print(markdown(rows, graph_dir))
+    print(markdown(rows, graph_dir, args.repeat))
     if args.json:
-        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        saved = {"graph_dir": str(graph_dir), "repeat": args.repeat, "rows": rows}
+        args.json.write_text(json.dumps(saved, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
@@ -165,10 +173,11 @@ def _ratio(value, base) -> str:
     return "" if value is None or not base else f"{value / base:.2f}×"
 
 
-def markdown(rows: list[dict], graph_dir: Path) -> str:
+def markdown(rows: list[dict], graph_dir: Path, repeat: int | None = None) -> str:
     loads = {r["engine"]: r for r in rows if r["row"] == "load"}
     triples = next((r["count"] for r in rows if r["row"] == "triples"), None)
-    lines = [f"Graph: `{graph_dir}`" + (f", {triples:,} triples" if triples else ""), "",
+    lines = [f"Graph: `{graph_dir}`" + (f", {triples:,} triples" if triples else "")
+             + (f"; each figure the median of {repeat} calls" if repeat else "") + ".", "",
              "| load | seconds | note |", "|---|---:|---|"]
     lines += [f"| {name} | {r['seconds']:.1f} | {r['note']} |" for name, r in loads.items()]
     lines += ["", "| question | embedded ms | ikz serve ms | Virtuoso ms | serve / embedded | "
@@ -180,15 +189,18 @@ def markdown(rows: list[dict], graph_dir: Path) -> str:
                          for n in ("ikz serve", "virtuoso"))
         lines.append(f"| `{r['question']}` | {_ms(base)} | {_ms(r.get('ikz serve_ms'))} | {_ms(r.get('virtuoso_ms'))} "
                      f"| {_ratio(r.get('ikz serve_ms'), base)} | {_ratio(r.get('virtuoso_ms'), base)} | {same} |")
-    medians = {}
-    for name in ("embedded", "ikz serve", "virtuoso"):
-        values = [r[name + "_ms"] for r in questions if r.get(name + "_ms") is not None]
-        medians[name] = statistics.median(values) if values else None
-    lines.append(f"| **median** | {_ms(medians['embedded'])} | {_ms(medians['ikz serve'])} | {_ms(medians['virtuoso'])} "
-                 f"| {_ratio(medians['ikz serve'], medians['embedded'])} | {_ratio(medians['virtuoso'], medians['embedded'])} | |")
-    wrong = [r["question"] for r in questions if r.get("virtuoso_same") is False or r.get("virtuoso_ms") is None]
-    lines += ["", f"Virtuoso answers differently or fails: {', '.join(wrong) or 'none'} "
-                  f"(medians over all questions, including those)."]
+    engines = ("embedded", "ikz serve", "virtuoso")
+    both = [r for r in questions if all(r.get(n + "_ms") is not None for n in engines)]
+    medians = {n: statistics.median(r[n + "_ms"] for r in both) if both else None for n in engines}
+    lines.append(f"| **median of the {len(both)} questions all three answered** | {_ms(medians['embedded'])} "
+                 f"| {_ms(medians['ikz serve'])} | {_ms(medians['virtuoso'])} | {_ratio(medians['ikz serve'], medians['embedded'])} "
+                 f"| {_ratio(medians['virtuoso'], medians['embedded'])} | |")
+    for name, label in (("ikz serve", "ikz serve"), ("virtuoso", "Virtuoso")):
+        failed = [r["question"] for r in questions if r.get(name + "_ms") is None]
+        wrong = [r["question"] for r in questions if r.get(name + "_same") is False]
+        lines.append("")
+        lines.append(f"{label}: {len(failed)} failed ({', '.join(failed) or 'none'}); "
+                     f"{len(wrong)} answered differently ({', '.join(wrong) or 'none'}).")
     return "\n".join(lines)
 
 
