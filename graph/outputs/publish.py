@@ -6,11 +6,13 @@ GraphDB (``/repositories/REPO/rdf-graphs/service``), Virtuoso (``/sparql-graph-c
 a named graph, HTTP digest authentication) and others implement the protocol, and the server
 swaps the graph in one request, so readers see the old or the new graph.
 
-A ``HEAD`` request goes first: it finds an unreachable server, Virtuoso asked for its default
-graph (which it does not have: Virtuoso's default graph is the union of all graphs), and the
-authentication scheme the server wants, so the graph itself is sent once. With ``user`` and
-``password`` the ``PUT`` answers that challenge (``Digest``, as Virtuoso asks, or ``Basic``; a
-server that asks for nothing gets ``Basic``). The file is streamed, not read into memory.
+``HEAD`` requests go first: they find an unreachable server, Virtuoso asked for its default
+graph (which it does not have: Virtuoso's default graph is the union of all graphs), the
+authentication the server wants and whether the login works, so the graph itself is sent
+once and a refused login is reported as such (a server refusing it may hang up before reading
+a large body). With ``user`` and ``password`` the requests answer the server's challenge
+(``Digest``, as Virtuoso asks, or ``Basic``; a server that asks for nothing gets ``Basic``).
+The file is streamed, not read into memory.
 """
 
 from __future__ import annotations
@@ -47,10 +49,23 @@ def publish(graph_file: str | Path, store_url: str, *, named_graph: str | None =
     """
     path = Path(graph_file)
     target = target_url(store_url, named_graph)
-    server, challenge = _probe(target, timeout)
+    server, challenge, _ = _probe(target, timeout)
     if not named_graph and "virtuoso" in server.lower():  # refused before sending the file
         raise PublishError(msg("publish.no_default_graph"), where=target, fix=msg("publish.named_graph_fix"))
-    authorization = credentials(challenge, "PUT", target, user, password or "") if user else None
+    if challenge and not user:  # it wants a login: say so before sending the file
+        raise PublishError(msg("publish.denied", code=401, detail=challenge.split(" ")[0]), where=target,
+                           fix=msg("publish.login_fix"))
+    authorization = None
+    if user:
+        # the login checked on a HEAD first: a server refusing it may hang up before reading a
+        # large body, and the user would see a broken connection instead of the refusal
+        _, _, status = _probe(target, timeout, credentials(challenge, "HEAD", target, user, password or ""))
+        if status in (401, 403):
+            raise PublishError(msg("publish.denied", code=status, detail=""), where=target,
+                               fix=msg("publish.denied_fix"))
+        if challenge.lower().startswith("digest"):  # a fresh nonce for the PUT
+            challenge = _probe(target, timeout)[1] or challenge
+        authorization = credentials(challenge, "PUT", target, user, password or "")
     with path.open("rb") as body:
         request = urllib.request.Request(target, data=body, method="PUT", headers={
             "Content-Type": "application/n-triples", "Content-Length": str(path.stat().st_size)})
@@ -61,22 +76,26 @@ def publish(graph_file: str | Path, store_url: str, *, named_graph: str | None =
                 return response.status
         except urllib.error.HTTPError as error:
             raise _refused(error, target, bool(user)) from None
-        except (ConnectionResetError, BrokenPipeError) as error:  # reached, but it hung up mid-file
-            raise PublishError(msg("publish.dropped", reason=str(error)), where=target,
-                               fix=msg("publish.dropped_fix")) from None
         except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, (ConnectionResetError, BrokenPipeError)):  # reached (HEAD), hung up mid-file
+                raise PublishError(msg("publish.dropped", reason=str(reason)), where=target,
+                                   fix=msg("publish.dropped_fix")) from None
             raise _unreachable(error, target) from None
 
 
-def _probe(target: str, timeout: float) -> tuple[str, str]:
-    """A ``HEAD`` request before the file: the server's name (``Server``) and its
-    ``WWW-Authenticate`` challenge ("" when it asks for none)."""
+def _probe(target: str, timeout: float, authorization: str | None = None) -> tuple[str, str, int]:
+    """A ``HEAD`` request (no file): the server's name (``Server``), its ``WWW-Authenticate``
+    challenge ("" when it asks for none) and the status."""
+    request = urllib.request.Request(target, method="HEAD")
+    if authorization:
+        request.add_header("Authorization", authorization)
     try:
-        with urllib.request.urlopen(urllib.request.Request(target, method="HEAD"), timeout=timeout) as response:
-            return response.headers.get("Server", ""), ""
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.headers.get("Server", ""), "", response.status
     except urllib.error.HTTPError as error:
         challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
-        return error.headers.get("Server", ""), challenge
+        return error.headers.get("Server", ""), challenge, error.code
     except (urllib.error.URLError, OSError) as error:
         raise _unreachable(error, target) from None
 
