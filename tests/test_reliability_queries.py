@@ -367,7 +367,7 @@ SPARQL_WORDS = re.compile(r"\b(SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|FILTER|VALUES
 ALLOWED_BUILDERS = {
     ("gate.py", "bind_values"),  # a VALUES block of N-Triples terms (Term.n3()), for direct store callers
     ("binding.py", "substitute"),  # the binding mechanism: a variable token replaced by its Term.n3()
-    ("engines.py", "prologue"),  # PREFIX lines from the project's own files, names and IRIs checked
+    ("endpoint.py", "prologue"),  # PREFIX lines from the project's own files, names and IRIs checked
     ("shacl_sparql.py", "_sparql"),  # SHACL-SPARQL's sh:declare prefixes from ontology/shapes.ttl (the spec's way)
 }
 MESSAGE_CALLS = re.compile(r"(Error|Refused|Failure|Timeout|Exception|Warning)$|^(echo|print|say|warn|log\w*|_fail)$")
