@@ -146,7 +146,9 @@ def _limits() -> list[tuple[str, str]]:
         ("worker network", "none: a seccomp filter refuses Internet sockets"),
         ("Turtle nesting", f"{limits.MAX_TURTLE_DEPTH} levels of [ ] / ( ), checked before parsing"),
         ("endpoint", f"127.0.0.1, CORS off, requests ≤ {_n(limits.MAX_REQUEST_BYTES)} bytes, server memory "
-                     f"{_n(limits.DEFAULT_SERVER_MEMORY_MB)} MiB (`$IKZ_SERVER_MEMORY_MB`)"),
+                     f"{_n(limits.DEFAULT_SERVER_MEMORY_MB)} MiB + {limits.SERVER_THREAD_MB} MiB per server thread "
+                     f"(`$IKZ_SERVER_MEMORY_MB`), {limits.DEFAULT_SERVER_CONNECTIONS} connections "
+                     f"(`$IKZ_SERVER_CONNECTIONS`), queue {limits.SERVER_QUEUE}, then 503 + Retry-After"),
     ]
 
 
