@@ -38,7 +38,7 @@ from graph.sparql.errors import (QueryFailure, QueryRefused, QuerySyntaxError, Q
 from graph.sparql.gate import gate, query_form
 from graph.sparql.questions import ANY, Question, get_question, load_library
 from graph.sparql.resolve import Resolver
-from graph.sparql.result import Result  # noqa: F401 - re-exported
+from graph.sparql.result import Encoded, Result, plain_rows  # noqa: F401 - Result re-exported
 from graph.sparql.stores import STORES, built_file, open_oxigraph, open_rdflib
 from graph.sparql.worker import PersistentWorker, run_with_timeout  # noqa: F401 - re-exported
 
@@ -188,6 +188,8 @@ class GraphQuery:
         text = read_text(path, str(path))
         _, rows = self._execute(text, bindings, "tuples", where=self._display(path), allow_service=False,
                                 timeout=timeout, cap=None, memory_mb=None)
+        if isinstance(rows, Encoded):  # the embedded store's answer, as it crossed the pipe
+            _, rows = plain_rows(rows.data)
         return rows
 
     def _display(self, path: Path) -> str:
