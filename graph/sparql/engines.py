@@ -20,7 +20,7 @@ from graph.core import limits
 from graph.core.i18n import msg, t
 from graph.rdf.terms import to_rdflib
 from graph.sparql.errors import QueryFailure, QueryRefused, QuerySyntaxError, QueryTimeout
-from graph.sparql.result import NTRIPLES, TSV, Encoded, Result
+from graph.sparql.result import NTRIPLES, TSV, Encoded, Result, plain_rows
 
 
 def capped(items, max_rows: int | None) -> tuple[list, bool]:
@@ -134,13 +134,12 @@ class OxigraphEngine:
         return Result(form, vars=names, rows=Encoded(TSV, data), truncated=cut, limit=max_rows, count=count)
 
     def tuples(self, text: str) -> tuple[list[str], list[tuple]]:
-        """A SELECT's columns and its rows as TSV results (:class:`Encoded`), to be read as
-        tuples of plain strings by :func:`~graph.sparql.result.plain_rows` (no term objects:
-        the fast path for large internal reads)."""
+        """A SELECT's columns and rows as tuples of plain strings (through TSV results, no
+        term objects: the fast path for large internal reads)."""
         answer = self.store.query(text, prefixes=self.prefixes)
         names = [v.value for v in answer.variables]
         data, _, _ = serialize_capped(answer, ox.QueryResultsFormat.TSV, None, header=True)
-        return names, Encoded(TSV, data)
+        return names, plain_rows(data)[1]
 
 
 class RdflibEngine:

@@ -145,7 +145,10 @@ class Result:
         return [None if r.get(var) is None else str(r[var]) for r in self.rows]
 
     def tuples(self) -> list[tuple]:
-        """The rows as tuples of Python strings in column order (None where unbound)."""
+        """The rows as tuples of Python strings in column order (None where unbound). Rows
+        not read yet are taken from their serialised form directly (no rdflib terms)."""
+        if isinstance(self._rows, Encoded) and self._rows.kind == TSV:
+            return plain_rows(self._rows.data)[1]
         return [tuple(None if r.get(v) is None else str(r[v]) for v in self.vars) for r in self.rows]
 
     def to_dataframe(self):
