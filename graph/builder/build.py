@@ -9,6 +9,7 @@ then swap).
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import json
 import os
@@ -36,6 +37,7 @@ from graph.rdf.terms import to_rdflib_graph
 from graph.sparql.gate import bind_values
 from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
 from graph.sparql.questions import load_library
+from graph.sparql.stores import STORE_MARK
 
 RDF_TYPE = ox.NamedNode(RDF.type)
 OUTPUT_FILES = ("ikz.ttl", "ikz.nt", "ikz.jsonld", "summary.json")
@@ -116,14 +118,15 @@ def _grep_line(path: Path, iri: str) -> int | None:
 
 
 def load_project(project: Project | None = None, base: str | None = None, layers=(), extra_data=(),
-                 progress=None) -> LoadedGraph:
+                 progress=None, store: ox.Store | None = None) -> LoadedGraph:
     """Parse and check a project's ontology, registers and data; quotes get their positions.
 
     Raises :class:`~graph.core.errors.SourceDataError` (with file:line and a fix) on malformed
     Turtle, unknown vocabulary terms, unknown municipality keys, references to nodes described
     nowhere, blank nodes, and quotes not found in their source text. ``extra_data`` are further
     folders of ``*.ttl``/``*.nt`` (e.g. synthetic benchmark data); ``progress(message)`` is
-    called at each step.
+    called at each step. ``store`` is the (empty) store to fill: default a new in-memory one
+    (``build(store_dir=...)`` passes an on-disk store).
     """
     project = project or find_project()
     base = resolve_base(base)
@@ -132,7 +135,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     if unknown:
         raise SourceDataError(msg("build.layer.unknown", layer=unknown[0]),
                               fix=msg("build.layer.unknown-fix", layers=", ".join(OPTIONAL_LAYERS)))
-    store = ox.Store()
+    store = ox.Store() if store is None else store
     loaded = LoadedGraph(project, base, store)
     declared: set[str] = set()
     say(msg("build.step.ontology"))
@@ -152,8 +155,9 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             register = load_register(path, base, project.relative(path))
         registers.append(register)
         store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in register.triples)
+        display = project.relative(path)
         for ags, line in register.lines.items():
-            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
+            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{display}:{line}")
     registered = {ags for r in registers for ags in r.municipalities}
     extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
     for path in project.data_files(layers) + extra_files:
@@ -176,7 +180,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
         _check_vocabulary(loaded, declared, vocabulary.result())
         _check_references(loaded, dangling.result())
     say(msg("build.step.quotes"))
-    rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
+    rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
     positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
     store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in positions)
     return loaded
@@ -195,14 +199,29 @@ def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
 
 
 def _check_blank_nodes(loaded: LoadedGraph) -> None:
-    """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones."""
-    if loaded.big_files and bool(loaded.select("blank-nodes")):
+    """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones. An
+    N-Triples file without ``_:`` anywhere has none (a byte search, much faster than asking the
+    store to scan every triple); anything else is asked."""
+    if not any(path.suffix != ".nt" or _contains(path, b"_:") for path in loaded.big_files):
+        return
+    if bool(loaded.select("blank-nodes")):
         for path in loaded.big_files:
             with open(path, "rb") as handle:
                 for number, line in enumerate(handle, start=1):
                     if b"_:" in line or re.search(rb"\[\s*[^\]]*\]", line.split(b'"')[0]):
                         raise SourceDataError(msg("rdf.turtle.blank-node"), where=f"{loaded.project.relative(path)}:{number}",
                                               fix=msg("rdf.turtle.blank-node-fix"))
+
+
+def _contains(path: Path, needle: bytes, block: int = 1 << 24) -> bool:
+    """Whether the file holds ``needle`` (read in blocks that overlap by the needle's length)."""
+    tail = b""
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(block), b""):
+            if needle in tail + chunk[:len(needle)] or needle in chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
 
 
 def _check_vocabulary(loaded: LoadedGraph, declared: set[str], used: list[str]) -> None:
@@ -362,16 +381,24 @@ def _sort_key(t):
 SORTED_OUTPUT_LIMIT = 50_000
 
 
-def serialize(loaded: LoadedGraph, directory: Path) -> dict[str, str]:
-    """Write the graph as Turtle, N-Triples and JSON-LD into ``directory``; return digests."""
+#: Graphs up to this many triples get ikz.jsonld by default; larger ones only when asked
+#: (``jsonld=True``, ``ikz build --jsonld``): the workbench serves JSON-LD on demand anyway.
+JSONLD_DEFAULT_LIMIT = 1_000_000
+
+
+def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) -> dict[str, str]:
+    """Write the graph as Turtle, N-Triples and (``jsonld``; default: for graphs up to
+    :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests."""
     prefixes = dict(sorted(loaded.prefixes.items()))
-    if len(loaded.store) <= SORTED_OUTPUT_LIMIT:
+    size = len(loaded.store)
+    if size <= SORTED_OUTPUT_LIMIT:
         source = sorted((q.triple for q in loaded.store), key=_sort_key)
         write = lambda path, fmt, **kw: ox.serialize(source, output=str(path), format=fmt, **kw)  # noqa: E731
     else:
         write = lambda path, fmt, **kw: loaded.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
-    jobs = (("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {}),
-            ("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
+    jobs = [("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {})]
+    if jsonld or (jsonld is None and size <= JSONLD_DEFAULT_LIMIT):
+        jobs.append(("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
 
     def one(job):
         name, fmt, kwargs = job
@@ -397,16 +424,37 @@ def build(
     extra_data=(),
     validator: str = "sparql",
     progress=None,
+    store_dir: str | os.PathLike | None = None,
+    jsonld: bool | None = None,
 ) -> BuildResult:
     """Load, check, validate and write the graph; return the result.
 
     On any error nothing is written and the previous output stays as it was. Validation
     errors raise :class:`~graph.core.errors.ValidationError` carrying the report.
+
+    ``store_dir``: build in pyoxigraph's on-disk store in that folder (for graphs beyond
+    memory) instead of in memory; it is swapped in atomically like the output folder, and
+    :func:`graph.sparql.stores.open_oxigraph` opens it instead of loading ``ikz.nt`` while
+    both belong to the same build. ``jsonld``: see :func:`serialize`.
     """
     if not isinstance(project, Project):
         project = find_project(project)
     say = progress or (lambda message: None)
-    loaded = load_project(project, base, layers, extra_data, progress=say)
+    output = Path(output) if output else project.default_output
+    if store_dir is None:
+        return _build(project, output, base, layers, extra_data, validator, say, None, None, jsonld)
+    with _atomic_directory(Path(store_dir)) as staging:
+        result = _build(project, output, base, layers, extra_data, validator, say, staging, Path(store_dir), jsonld)
+        result.graph.store = None  # close the on-disk store before its folder is renamed
+        gc.collect()
+    result.graph.store = ox.Store.read_only(str(store_dir))
+    return result
+
+
+def _build(project, output, base, layers, extra_data, validator, say, store_dir, store_final, jsonld) -> BuildResult:
+    store = ox.Store(str(store_dir)) if store_dir is not None else None
+    loaded = load_project(project, base, layers, extra_data, progress=say, store=store)
+    del store
     say(msg("build.step.validation"))
     with ThreadPoolExecutor(1) as pool:
         data_checks = pool.submit(check_violations, loaded)
@@ -418,10 +466,14 @@ def build(
         raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
     summary = summarize(loaded)
     summary["data_checks_passed"] = violation_checks(project)
-    output = Path(output) if output else project.default_output
     say(msg("build.step.writing"))
     with _atomic_directory(output) as staging:
-        summary["files"] = serialize(loaded, staging)
+        summary["files"] = serialize(loaded, staging, jsonld)
+        if store_dir is not None:
+            summary["store"] = str(store_final.resolve())
+            loaded.store.flush()
+            (Path(store_dir) / STORE_MARK).write_text(json.dumps({"ikz.nt": summary["files"]["ikz.nt"]}) + "\n",
+                                                      encoding="utf-8")
         (staging / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return BuildResult(loaded, report, summary, output)
 
@@ -452,8 +504,9 @@ class _atomic_directory:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
         for path in self.staging.iterdir():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
         if self.target.exists():
             self.target.rename(self.backup)
         self.staging.rename(self.target)

@@ -39,7 +39,7 @@ from graph.sparql.gate import gate, query_form
 from graph.sparql.questions import ANY, Question, get_question, load_library
 from graph.sparql.resolve import Resolver
 from graph.sparql.result import Result  # noqa: F401 - re-exported
-from graph.sparql.stores import STORES, built_file, open_oxigraph, open_rdflib
+from graph.sparql.stores import STORES, built_file, open_oxigraph, open_rdflib, open_store_dir
 from graph.sparql.worker import PersistentWorker, run_with_timeout  # noqa: F401 - re-exported
 
 __all__ = ["GraphQuery", "Result", "project_prefixes", "run_with_timeout", "QueryFailure", "QueryRefused",
@@ -77,13 +77,18 @@ class GraphQuery:
     @classmethod
     def open(cls, project: Project | str | None = None, store: str = "oxigraph", *,
              graph_dir: str | Path | None = None, endpoint: str | None = None,
-             base: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> "GraphQuery":
-        """Open the built graph (``store`` oxigraph|rdflib|memory) or an ``endpoint`` URL."""
+             base: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+             store_dir: str | Path | None = None) -> "GraphQuery":
+        """Open the built graph (``store`` oxigraph|rdflib|memory), an ``endpoint`` URL, or the
+        on-disk store of ``ikz build --store-dir`` (``store_dir``; the oxigraph store of a
+        build that wrote one opens it by itself)."""
         if not isinstance(project, Project):
             project = find_project(project)
         prefixes = project_prefixes(project, base)
         if endpoint:
             return cls(project, EndpointEngine(endpoint, prefixes, timeout), base)
+        if store_dir is not None:
+            return cls(project, OxigraphEngine(open_store_dir(store_dir), prefixes), base)
         if store not in STORES:
             raise IKZError(msg("sparql.run.unknown_store", store=repr(store)),
                            fix=msg("sparql.run.unknown_store_fix", known=", ".join(STORES)))
