@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from graph import __version__
 from graph.builder.quotes import check_quotes
+from graph.builder.scan import Scan
 from graph.builder.shacl import Report, load_shapes, validate_graph
 from graph.builder.shacl_sparql import validate_store
 from graph.core.errors import SourceDataError, ValidationError
@@ -138,10 +139,12 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     store = ox.Store() if store is None else store
     loaded = LoadedGraph(project, base, store)
     declared: set[str] = set()
+    scan = Scan(base)
     say(msg("build.step.ontology"))
     for path in project.ontology_files():
         triples, source = parse_turtle(path, base, project.relative(path))
         store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+        scan.triples(triples)
         declared |= {x.subject.value for x in triples if isinstance(x.subject, ox.NamedNode)}
         loaded.sources.append(source)
         loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
@@ -155,6 +158,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             register = load_register(path, base, project.relative(path))
         registers.append(register)
         store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in register.triples)
+        scan.triples(register.triples)
         display = project.relative(path)
         for ags, line in register.lines.items():
             loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{display}:{line}")
@@ -167,18 +171,16 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             triples, source = parse_turtle(path, base, display)
             _check_municipality_keys(triples, registered, base, source)
             store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+            scan.triples(triples)
             loaded.sources.append(source)
         else:
-            _bulk_load(store, path, base, display)
+            with ThreadPoolExecutor(1) as pool:  # the file's bytes are scanned while Oxigraph loads it
+                scanned = pool.submit(scan.file, path)
+                _bulk_load(store, path, base, display)
+                scanned.result()
             loaded.big_files.append(path)
     say(msg("build.step.checks"))
-    _check_blank_nodes(loaded)
-    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
-        vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
-        dangling = pool.submit(lambda: [(s["node"].value, s["subject"].value) for s in
-                                        loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
-        _check_vocabulary(loaded, declared, vocabulary.result())
-        _check_references(loaded, dangling.result())
+    _check_loaded(loaded, declared, scan)
     say(msg("build.step.quotes"))
     rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
     positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
@@ -198,30 +200,30 @@ def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
         store.bulk_load(path=str(path), format=fmt, base_iri=base)
 
 
-def _check_blank_nodes(loaded: LoadedGraph) -> None:
-    """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones. An
-    N-Triples file without ``_:`` anywhere has none (a byte search, much faster than asking the
-    store to scan every triple); anything else is asked."""
-    if not any(path.suffix != ".nt" or _contains(path, b"_:") for path in loaded.big_files):
+def _check_loaded(loaded: LoadedGraph, declared: set[str], scan: Scan) -> None:
+    """Blank nodes, vocabulary and references. What the scan of the files (:mod:`scan`) finds
+    suspicious, or everything when a file could not be scanned, the store's queries decide."""
+    if not scan.complete or scan.blank:
+        _check_blank_nodes(loaded)
+    if scan.complete and not scan.undeclared(declared) and not scan.undescribed(loaded.store):
         return
-    if bool(loaded.select("blank-nodes")):
+    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
+        vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
+        dangling = pool.submit(lambda: [(s["node"].value, s["subject"].value) for s in
+                                        loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
+        _check_vocabulary(loaded, declared, vocabulary.result())
+        _check_references(loaded, dangling.result())
+
+
+def _check_blank_nodes(loaded: LoadedGraph) -> None:
+    """Small files refuse blank nodes when parsed; this catches them in bulk-loaded ones."""
+    if loaded.big_files and bool(loaded.select("blank-nodes")):
         for path in loaded.big_files:
             with open(path, "rb") as handle:
                 for number, line in enumerate(handle, start=1):
                     if b"_:" in line or re.search(rb"\[\s*[^\]]*\]", line.split(b'"')[0]):
                         raise SourceDataError(msg("rdf.turtle.blank-node"), where=f"{loaded.project.relative(path)}:{number}",
                                               fix=msg("rdf.turtle.blank-node-fix"))
-
-
-def _contains(path: Path, needle: bytes, block: int = 1 << 24) -> bool:
-    """Whether the file holds ``needle`` (read in blocks that overlap by the needle's length)."""
-    tail = b""
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(block), b""):
-            if needle in tail + chunk[:len(needle)] or needle in chunk:
-                return True
-            tail = chunk[-len(needle):]
-    return False
 
 
 def _check_vocabulary(loaded: LoadedGraph, declared: set[str], used: list[str]) -> None:
@@ -393,27 +395,35 @@ def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) 
     size = len(loaded.store)
     if size <= SORTED_OUTPUT_LIMIT:
         source = sorted((q.triple for q in loaded.store), key=_sort_key)
-        write = lambda path, fmt, **kw: ox.serialize(source, output=str(path), format=fmt, **kw)  # noqa: E731
+        write = lambda sink, fmt, **kw: ox.serialize(source, output=sink, format=fmt, **kw)  # noqa: E731
     else:
-        write = lambda path, fmt, **kw: loaded.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
+        write = lambda sink, fmt, **kw: loaded.store.dump(output=sink, format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
     jobs = [("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {})]
     if jsonld or (jsonld is None and size <= JSONLD_DEFAULT_LIMIT):
         jobs.append(("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
 
     def one(job):
         name, fmt, kwargs = job
-        write(directory / name, fmt, **kwargs)
-        return name, _sha256(directory / name)
+        with open(directory / name, "wb") as handle:
+            sink = _HashingWriter(handle)
+            write(sink, fmt, **kwargs)  # digested while written: no second read of the file
+        return name, sink.digest.hexdigest()
 
     return dict(one(job) for job in jobs)  # one at a time: parallel dumps cost memory, not time
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class _HashingWriter:
+    """A binary sink that writes to ``handle`` and digests (SHA-256) what passes."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
 
 
 def build(
