@@ -254,19 +254,21 @@ def test_a_bulk_loaded_ntriples_file_is_checked_like_a_small_one(project, tmp_pa
     the store's queries confirm, so the same errors come out as for a parsed file."""
     import graph.builder.build as build_module
 
-    monkeypatch.setattr(build_module, "SMALL_FILE", 10)
+    largest = max(path.stat().st_size for path in project.data_files(()))
+    monkeypatch.setattr(build_module, "SMALL_FILE", largest)           # only big.nt is bulk-loaded
     extra = tmp_path / "extra"
     extra.mkdir()
     good = '<https://w3id.org/ikz/id/municipality/05954004> <http://www.w3.org/2000/01/rdf-schema#comment> "ok" .\n'
+    repeat = largest // len(good) + 2
     line, needle = BIG_NT_CASES[case]
-    (extra / "big.nt").write_text(good * 50 + line, encoding="utf-8")
+    (extra / "big.nt").write_text(good * repeat + line, encoding="utf-8")
     with pytest.raises(SourceDataError) as caught:
         build(project, tmp_path / "out", extra_data=[extra])
     where = caught.value.where or ""
     if needle:
         assert needle in str(caught.value) or needle in where
     assert "big.nt" in where or case == "vocabulary" or case == "dangling"
-    (extra / "big.nt").write_text(good * 50, encoding="utf-8")   # without the bad line: builds
+    (extra / "big.nt").write_text(good * repeat, encoding="utf-8")   # without the bad line: builds
     asked: list[str] = []
     original = build_module.LoadedGraph.select
     monkeypatch.setattr(build_module.LoadedGraph, "select",
