@@ -174,7 +174,16 @@ def incidence_product(store: ox.Store) -> tuple:
     return keys, weights
 
 
-def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: dict, store_dir: bool) -> None:
+class Rows(list):
+    """The table's rows, each also printed to stderr as it comes (a long run shows progress)."""
+
+    def append(self, row) -> None:
+        print("| " + " | ".join(str(c) for c in row) + " |", file=sys.stderr, flush=True)
+        super().append(row)
+
+
+def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: dict, store_dir: bool,
+               oxrdflib_load: bool = True) -> None:
     project = find_project(ROOT)
     data = synthetic_folder(size)
     out = Path(tempfile.mkdtemp(prefix=f"ikz-bench-{size}-")) / "graph"
@@ -196,9 +205,11 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
                      f"peak RSS {on_disk['rss_mb']:.0f} MB ({on_disk['rss_mb'] / bulk['rss_mb']:.2f}× the in-memory store's)"))
         findings[f"build_store_dir_rss_{size}_mb"] = on_disk["rss_mb"]
         subprocess.run(["rm", "-rf", str(disk)], check=False)
-    oxrdflib = run_python(OXRDFLIB_SNIPPET, path=nt)
-    rows.append((size, "load via rdflib API on Oxigraph (oxrdflib)", f"{oxrdflib['seconds']:.2f} s",
-                 f"bulk load {bulk['seconds']:.2f} s", f"{oxrdflib['seconds'] / bulk['seconds']:.1f}×", f"peak RSS {oxrdflib['rss_mb']:.0f} MB"))
+    if oxrdflib_load:
+        oxrdflib = run_python(OXRDFLIB_SNIPPET, path=nt)
+        rows.append((size, "load via rdflib API on Oxigraph (oxrdflib)", f"{oxrdflib['seconds']:.2f} s",
+                     f"bulk load {bulk['seconds']:.2f} s", f"{oxrdflib['seconds'] / bulk['seconds']:.1f}×",
+                     f"peak RSS {oxrdflib['rss_mb']:.0f} MB"))
     if with_rdflib:
         rdflib_load = run_python(RDFLIB_SNIPPET, path=nt)
         rows.append((size, "load", f"{bulk['seconds']:.2f} s (pyoxigraph)", f"rdflib memory {rdflib_load['seconds']:.2f} s",
@@ -345,15 +356,17 @@ def main(argv=None) -> int:
     parser.add_argument("--rdflib-at-l", action="store_true", help="also measure rdflib memory at L")
     parser.add_argument("--no-views", action="store_true")
     parser.add_argument("--no-store-dir", action="store_true", help="skip the on-disk store build")
+    parser.add_argument("--no-oxrdflib", action="store_true", help="skip the load through rdflib's API")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args(argv)
-    rows: list = []
+    rows: list = Rows()
     findings: dict = {}
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     for size in sizes:
         if size not in SIZES:
             parser.error(f"unknown size {size}")
-        bench_size(size, args.repeat, size != "L" or args.rdflib_at_l, rows, findings, not args.no_store_dir)
+        bench_size(size, args.repeat, size != "L" or args.rdflib_at_l, rows, findings, not args.no_store_dir,
+                   not args.no_oxrdflib)
     engines = ROOT / "benchmarks" / "engines.py"
     if engines.is_file():  # other engines on the same question texts (Virtuoso, ikz serve)
         rows += engine_rows(engines, sizes)
