@@ -235,3 +235,43 @@ def test_large_build_is_deterministic_too(project, tmp_path):
     first = build(project, tmp_path / "a", layers=("national",)).output
     second = build(project, tmp_path / "b", layers=("national",)).output
     assert digests(first) == digests(second)
+
+
+# --- large N-Triples files: checked by a scan of their bytes, confirmed by the store -------------
+
+BIG_NT_CASES = {
+    "vocabulary": ('<https://w3id.org/ikz/id/municipality/05954004> <https://w3id.org/ikz/ontology#nonsenseTerm> "x" .\n',
+                   "nonsenseTerm"),
+    "dangling": ('<https://w3id.org/ikz/id/municipality/05954004> <http://www.w3.org/2000/01/rdf-schema#seeAlso> '
+                 '<https://w3id.org/ikz/id/org/nowhere-described> .\n', "nowhere-described"),
+    "blank": ('_:b1 <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n', None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BIG_NT_CASES))
+def test_a_bulk_loaded_ntriples_file_is_checked_like_a_small_one(project, tmp_path, monkeypatch, case):
+    """A data file above SMALL_FILE is bulk-loaded and scanned (scan.py); what the scan flags
+    the store's queries confirm, so the same errors come out as for a parsed file."""
+    import graph.builder.build as build_module
+
+    largest = max(path.stat().st_size for path in project.data_files(()))
+    monkeypatch.setattr(build_module, "SMALL_FILE", largest)           # only big.nt is bulk-loaded
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    good = '<https://w3id.org/ikz/id/municipality/05954004> <http://www.w3.org/2000/01/rdf-schema#comment> "ok" .\n'
+    repeat = largest // len(good) + 2
+    line, needle = BIG_NT_CASES[case]
+    (extra / "big.nt").write_text(good * repeat + line, encoding="utf-8")
+    with pytest.raises(SourceDataError) as caught:
+        build(project, tmp_path / "out", extra_data=[extra])
+    where = caught.value.where or ""
+    if needle:
+        assert needle in str(caught.value) or needle in where
+    assert "big.nt" in where or case == "vocabulary" or case == "dangling"
+    (extra / "big.nt").write_text(good * repeat, encoding="utf-8")   # without the bad line: builds
+    asked: list[str] = []
+    original = build_module.LoadedGraph.select
+    monkeypatch.setattr(build_module.LoadedGraph, "select",
+                        lambda self, name, bindings=None: asked.append(name) or original(self, name, bindings))
+    assert build(project, tmp_path / "out", extra_data=[extra]).summary["triples"] > 0
+    assert not {"vocabulary-terms", "dangling-references", "blank-nodes"} & set(asked)   # the scan sufficed

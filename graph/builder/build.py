@@ -9,6 +9,7 @@ then swap).
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 from graph import __version__
 from graph.builder.derive import derive
 from graph.builder.quotes import check_quotes
+from graph.builder.scan import Scan
 from graph.builder.shacl import Report, load_shapes, validate_graph
 from graph.builder.shacl_sparql import validate_store
 from graph.core.errors import SourceDataError, ValidationError
@@ -37,6 +39,7 @@ from graph.rdf.terms import to_rdflib_graph
 from graph.sparql.gate import bind_values
 from graph.sparql.query import GraphQuery, OxigraphEngine, project_prefixes
 from graph.sparql.questions import load_library
+from graph.sparql.stores import STORE_MARK
 
 RDF_TYPE = ox.NamedNode(RDF.type)
 OUTPUT_FILES = ("ikz.ttl", "ikz.nt", "ikz.jsonld", "summary.json")
@@ -117,14 +120,15 @@ def _grep_line(path: Path, iri: str) -> int | None:
 
 
 def load_project(project: Project | None = None, base: str | None = None, layers=(), extra_data=(),
-                 progress=None) -> LoadedGraph:
+                 progress=None, store: ox.Store | None = None) -> LoadedGraph:
     """Parse and check a project's ontology, registers and data; quotes get their positions.
 
     Raises :class:`~graph.core.errors.SourceDataError` (with file:line and a fix) on malformed
     Turtle, unknown vocabulary terms, unknown municipality keys, references to nodes described
     nowhere, blank nodes, and quotes not found in their source text. ``extra_data`` are further
     folders of ``*.ttl``/``*.nt`` (e.g. synthetic benchmark data); ``progress(message)`` is
-    called at each step.
+    called at each step. ``store`` is the (empty) store to fill: default a new in-memory one
+    (``build(store_dir=...)`` passes an on-disk store).
     """
     project = project or find_project()
     base = resolve_base(base)
@@ -133,13 +137,15 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     if unknown:
         raise SourceDataError(msg("build.layer.unknown", layer=unknown[0]),
                               fix=msg("build.layer.unknown-fix", layers=", ".join(OPTIONAL_LAYERS)))
-    store = ox.Store()
+    store = ox.Store() if store is None else store
     loaded = LoadedGraph(project, base, store)
     declared: set[str] = set()
+    scan = Scan(base)
     say(msg("build.step.ontology"))
     for path in project.ontology_files():
         triples, source = parse_turtle(path, base, project.relative(path))
         store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+        scan.triples(triples)
         declared |= {x.subject.value for x in triples if isinstance(x.subject, ox.NamedNode)}
         loaded.sources.append(source)
         loaded.prefixes.update({k: v for k, v in source.prefixes.items() if "://" in v and not v.startswith(base)})
@@ -153,8 +159,10 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             register = load_register(path, base, project.relative(path))
         registers.append(register)
         store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in register.triples)
+        scan.triples(register.triples)
+        display = project.relative(path)
         for ags, line in register.lines.items():
-            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{project.relative(path)}:{line}")
+            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{display}:{line}")
     registered = {ags for r in registers for ags in r.municipalities}
     extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
     for path in project.data_files(layers) + extra_files:
@@ -164,20 +172,18 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             triples, source = parse_turtle(path, base, display)
             _check_municipality_keys(triples, registered, base, source)
             store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+            scan.triples(triples)
             loaded.sources.append(source)
         else:
-            _bulk_load(store, path, base, display)
+            with ThreadPoolExecutor(1) as pool:  # the file's bytes are scanned while Oxigraph loads it
+                scanned = pool.submit(scan.file, path)
+                _bulk_load(store, path, base, display)
+                scanned.result()
             loaded.big_files.append(path)
     say(msg("build.step.checks"))
-    _check_blank_nodes(loaded)
-    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
-        vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
-        dangling = pool.submit(lambda: [(s["node"].value, s["subject"].value) for s in
-                                        loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
-        _check_vocabulary(loaded, declared, vocabulary.result())
-        _check_references(loaded, dangling.result())
+    _check_loaded(loaded, declared, scan)
     say(msg("build.step.quotes"))
-    rows = [(s["quote"], s["exact"], s["document"], s["file"]) for s in loaded.select("quotes")]
+    rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
     positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
     store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in positions)
     derive(store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
@@ -194,6 +200,21 @@ def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
     fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
     with located(display):  # syntax errors with file:line:column, anything else without a traceback
         store.bulk_load(path=str(path), format=fmt, base_iri=base)
+
+
+def _check_loaded(loaded: LoadedGraph, declared: set[str], scan: Scan) -> None:
+    """Blank nodes, vocabulary and references. What the scan of the files (:mod:`scan`) finds
+    suspicious, or everything when a file could not be scanned, the store's queries decide."""
+    if not scan.complete or scan.blank:
+        _check_blank_nodes(loaded)
+    if scan.complete and not scan.undeclared(declared) and not scan.undescribed(loaded.store):
+        return
+    with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL: both cores scan
+        vocabulary = pool.submit(lambda: sorted(s["term"].value for s in loaded.select("vocabulary-terms")))
+        dangling = pool.submit(lambda: [(s["node"].value, s["subject"].value) for s in
+                                        loaded.select("dangling-references", {"base": ox_literal(loaded.base)})])
+        _check_vocabulary(loaded, declared, vocabulary.result())
+        _check_references(loaded, dangling.result())
 
 
 def _check_blank_nodes(loaded: LoadedGraph) -> None:
@@ -364,31 +385,47 @@ def _sort_key(t):
 SORTED_OUTPUT_LIMIT = 50_000
 
 
-def serialize(loaded: LoadedGraph, directory: Path) -> dict[str, str]:
-    """Write the graph as Turtle, N-Triples and JSON-LD into ``directory``; return digests."""
+#: Graphs up to this many triples get ikz.jsonld by default; larger ones only when asked
+#: (``jsonld=True``, ``ikz build --jsonld``): the workbench serves JSON-LD on demand anyway.
+JSONLD_DEFAULT_LIMIT = 1_000_000
+
+
+def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) -> dict[str, str]:
+    """Write the graph as Turtle, N-Triples and (``jsonld``; default: for graphs up to
+    :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests."""
     prefixes = dict(sorted(loaded.prefixes.items()))
-    if len(loaded.store) <= SORTED_OUTPUT_LIMIT:
+    size = len(loaded.store)
+    if size <= SORTED_OUTPUT_LIMIT:
         source = sorted((q.triple for q in loaded.store), key=_sort_key)
-        write = lambda path, fmt, **kw: ox.serialize(source, output=str(path), format=fmt, **kw)  # noqa: E731
+        write = lambda sink, fmt, **kw: ox.serialize(source, output=sink, format=fmt, **kw)  # noqa: E731
     else:
-        write = lambda path, fmt, **kw: loaded.store.dump(output=str(path), format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
-    jobs = (("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {}),
-            ("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
+        write = lambda sink, fmt, **kw: loaded.store.dump(output=sink, format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
+    jobs = [("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {})]
+    if jsonld or (jsonld is None and size <= JSONLD_DEFAULT_LIMIT):
+        jobs.append(("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
 
     def one(job):
         name, fmt, kwargs = job
-        write(directory / name, fmt, **kwargs)
-        return name, _sha256(directory / name)
+        with open(directory / name, "wb") as handle:
+            sink = _HashingWriter(handle)
+            write(sink, fmt, **kwargs)  # digested while written: no second read of the file
+        return name, sink.digest.hexdigest()
 
     return dict(one(job) for job in jobs)  # one at a time: parallel dumps cost memory, not time
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class _HashingWriter:
+    """A binary sink that writes to ``handle`` and digests (SHA-256) what passes."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
 
 
 def build(
@@ -399,16 +436,37 @@ def build(
     extra_data=(),
     validator: str = "sparql",
     progress=None,
+    store_dir: str | os.PathLike | None = None,
+    jsonld: bool | None = None,
 ) -> BuildResult:
     """Load, check, validate and write the graph; return the result.
 
     On any error nothing is written and the previous output stays as it was. Validation
     errors raise :class:`~graph.core.errors.ValidationError` carrying the report.
+
+    ``store_dir``: build in pyoxigraph's on-disk store in that folder (for graphs beyond
+    memory) instead of in memory; it is swapped in atomically like the output folder, and
+    :func:`graph.sparql.stores.open_oxigraph` opens it instead of loading ``ikz.nt`` while
+    both belong to the same build. ``jsonld``: see :func:`serialize`.
     """
     if not isinstance(project, Project):
         project = find_project(project)
     say = progress or (lambda message: None)
-    loaded = load_project(project, base, layers, extra_data, progress=say)
+    output = Path(output) if output else project.default_output
+    if store_dir is None:
+        return _build(project, output, base, layers, extra_data, validator, say, None, None, jsonld)
+    with _atomic_directory(Path(store_dir)) as staging:
+        result = _build(project, output, base, layers, extra_data, validator, say, staging, Path(store_dir), jsonld)
+        result.graph.store = None  # close the on-disk store before its folder is renamed
+        gc.collect()
+    result.graph.store = ox.Store.read_only(str(store_dir))
+    return result
+
+
+def _build(project, output, base, layers, extra_data, validator, say, store_dir, store_final, jsonld) -> BuildResult:
+    store = ox.Store(str(store_dir)) if store_dir is not None else None
+    loaded = load_project(project, base, layers, extra_data, progress=say, store=store)
+    del store
     say(msg("build.step.validation"))
     with ThreadPoolExecutor(1) as pool:
         data_checks = pool.submit(check_violations, loaded)
@@ -420,10 +478,14 @@ def build(
         raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
     summary = summarize(loaded)
     summary["data_checks_passed"] = violation_checks(project)
-    output = Path(output) if output else project.default_output
     say(msg("build.step.writing"))
     with _atomic_directory(output) as staging:
-        summary["files"] = serialize(loaded, staging)
+        summary["files"] = serialize(loaded, staging, jsonld)
+        if store_dir is not None:
+            summary["store"] = str(store_final.resolve())
+            loaded.store.flush()
+            (Path(store_dir) / STORE_MARK).write_text(json.dumps({"ikz.nt": summary["files"]["ikz.nt"]}) + "\n",
+                                                      encoding="utf-8")
         (staging / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return BuildResult(loaded, report, summary, output)
 
@@ -454,8 +516,9 @@ class _atomic_directory:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
         for path in self.staging.iterdir():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
         if self.target.exists():
             self.target.rename(self.backup)
         self.staging.rename(self.target)

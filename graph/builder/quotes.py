@@ -34,6 +34,8 @@ def check_quotes(rows, data_dirs, where) -> list:
     added: list = []
     integer = ox.NamedNode(XSD.integer)
     non_negative = ox.NamedNode(XSD.nonNegativeInteger)
+    selector, start, end, line = (ox.NamedNode(OA.TextPositionSelector), ox.NamedNode(OA.start),
+                                  ox.NamedNode(OA.end), ox.NamedNode(IKZ.line))  # once, not per quote
     for quote, exact, document, text_file in rows:
         if text_file is None:
             continue
@@ -66,9 +68,9 @@ def check_quotes(rows, data_dirs, where) -> list:
             )
         position = found[0]
         added += [
-            ox.Triple(quote, RDF_TYPE, ox.NamedNode(OA.TextPositionSelector)),
-            ox.Triple(quote, ox.NamedNode(OA.start), ox.Literal(str(position.start), datatype=non_negative)),
-            ox.Triple(quote, ox.NamedNode(OA.end), ox.Literal(str(position.end), datatype=non_negative)),
-            ox.Triple(quote, ox.NamedNode(IKZ.line), ox.Literal(str(position.line), datatype=integer)),
+            ox.Triple(quote, RDF_TYPE, selector),
+            ox.Triple(quote, start, ox.Literal(str(position.start), datatype=non_negative)),
+            ox.Triple(quote, end, ox.Literal(str(position.end), datatype=non_negative)),
+            ox.Triple(quote, line, ox.Literal(str(position.line), datatype=integer)),
         ]
     return added

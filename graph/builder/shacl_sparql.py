@@ -122,7 +122,9 @@ class ShapesCompiler:
                                        where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-term-fix"))
 
     def _target(self, shape) -> str:
-        parts = [f"{{ ?this a/rdfs:subClassOf* {c.n3()} }}" for c in sorted(self.shapes.objects(shape, SH.targetClass))]
+        # from the (small) closure of the class to its instances: not a path from every node
+        parts = [f"{{ ?shTargetClass{i} rdfs:subClassOf* {c.n3()} . ?this a ?shTargetClass{i} }}"
+                 for i, c in enumerate(sorted(self.shapes.objects(shape, SH.targetClass)))]
         parts += [f"{{ ?this {p.n3()} ?targetObject }}" for p in sorted(self.shapes.objects(shape, SH.targetSubjectsOf))]
         return " UNION ".join(parts)
 
@@ -145,10 +147,14 @@ class ShapesCompiler:
         def add(template: str, **values):
             checks.append(Check(shape_id, _fill(template, **common, **values), shown, messages))
 
-        for n in g.objects(node, SH.minCount):
-            add("min-count", N=Literal(int(n)).n3())
-        for n in g.objects(node, SH.maxCount):
-            add("max-count", N=Literal(int(n)).n3())
+        lows, highs = list(g.objects(node, SH.minCount)), list(g.objects(node, SH.maxCount))
+        if len(lows) == 1 and len(highs) == 1:  # both bounds in one grouping pass
+            add("count", MIN=Literal(int(lows[0])).n3(), MAX=Literal(int(highs[0])).n3())
+        else:
+            for n in lows:
+                add("min-count", N=Literal(int(n)).n3())
+            for n in highs:
+                add("max-count", N=Literal(int(n)).n3())
         for cls in g.objects(node, SH["class"]):
             add("class", CLASS=cls.n3())
         for datatype in g.objects(node, SH.datatype):

@@ -25,8 +25,10 @@ VALIDATORS = ("sparql", "pyshacl")
 @option("--data", "extra_data", multiple=True, type=path(file_okay=False, exists=True), help="cli.build.opt.data")
 @option("--validator", type=click.Choice(VALIDATORS), default="sparql", show_default=True, help="cli.opt.validator")
 @option("--progress/--quiet", default=False, help="cli.build.opt.progress")
+@option("--store-dir", type=path(file_okay=False), default=None, help="build.opt.store-dir")
+@option("--jsonld/--no-jsonld", default=None, help="build.opt.jsonld")
 @lang_option
-def build(output, base_iri, layers, extra_data, validator, progress):
+def build(output, base_iri, layers, extra_data, validator, progress, store_dir, jsonld):
     """Build the graph: load ontology and data, check quotes, validate, write (atomically)."""
     started = time.monotonic()
 
@@ -34,7 +36,8 @@ def build(output, base_iri, layers, extra_data, validator, progress):
         click.echo(f"  [{time.monotonic() - started:6.1f} s] {step}", err=True)
 
     project = project_of()
-    result = build_graph(project, output, base_iri, layers, extra_data, validator, say if progress else None)
+    result = build_graph(project, output, base_iri, layers, extra_data, validator, say if progress else None,
+                         store_dir=store_dir, jsonld=jsonld)
     click.echo(format_summary(result.summary, result.output, project))
 
 

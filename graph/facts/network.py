@@ -28,7 +28,7 @@ from graph.core.namespaces import IKZ, STATUS
 from graph.facts.concepts import read_concepts
 from graph.facts.evidence import Quote, read_documents, read_quotes
 from graph.facts.labels import label_of, read_labels
-from graph.facts.source import open_source, rows, version_of
+from graph.facts.source import TIMEOUT, open_source, query_path, rows, version_of
 from graph.facts.towns import Town, read_towns
 
 EXISTING = str(STATUS.bestehend)
@@ -151,7 +151,14 @@ class CooperationData:
 
     def rows(self, name: str, bindings: dict | None = None) -> list[tuple]:
         """Rows of another facts query (``queries/facts/NAME.rq``) over the same graph."""
-        return rows(self.query, name, bindings)
+        return plain_rows(self.query, name, bindings)
+
+
+def plain_rows(gq, name: str, bindings: dict | None = None) -> list[tuple]:
+    """Like :func:`graph.facts.source.rows` (tuples of plain strings, None where unbound), but
+    read through :meth:`GraphQuery.tuples`: the answer crosses the worker's pipe as TSV and
+    becomes strings without rdflib terms (the national memberships: 400,000 rows)."""
+    return gq.tuples(query_path(gq, name), bindings, timeout=TIMEOUT)
 
 
 def _tuple(values) -> tuple:
@@ -194,17 +201,17 @@ def fetch(source=None, *, district: str | None = None, lang: str = "de", project
         rank = {t: i for i, t in enumerate(towns)}
 
         members: dict[str, list[str]] = defaultdict(list)
-        for cooperation, member in rows(gq, "memberships"):
+        for cooperation, member in plain_rows(gq, "memberships"):
             if member in rank:
                 members[cooperation].append(member)
         acting: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for cooperation, member, office in rows(gq, "acting"):
+        for cooperation, member, office in plain_rows(gq, "acting"):
             if member in rank:
                 acting[cooperation].add((member, office))
 
         status_of: dict[str, set] = defaultdict(set)
         other: dict[str, list[set]] = {}
-        for cooperation, cls, status, area, _legal, facility, document in rows(gq, "cooperations"):
+        for cooperation, cls, status, area, _legal, facility, document in plain_rows(gq, "cooperations"):
             if cooperation not in members:
                 continue
             sets = other.get(cooperation)

@@ -124,8 +124,7 @@ def select(gq: GraphQuery, name: str, bindings: dict | None = None) -> tuple[lis
 def rows(gq: GraphQuery, name: str, bindings: dict | None = None) -> list[tuple]:
     """Rows of ``queries/facts/NAME.rq`` as tuples of plain strings (None where unbound), in
     the order of the query's variables."""
-    names, found = select(gq, name, bindings)
-    return [tuple(None if row.get(v) is None else str(row[v]) for v in names) for row in found]
+    return gq.run_file(query_path(gq, name), bindings, timeout=TIMEOUT, max_rows=0).tuples()
 
 
 def iri(term) -> str | None:

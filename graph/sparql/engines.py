@@ -9,11 +9,60 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from graph.core.i18n import msg
-from graph.rdf.terms import to_rdflib
 from graph.sparql.endpoint import EndpointEngine, json_term, prologue  # noqa: F401 - re-exported
 from graph.sparql.errors import QueryRefused
-from graph.sparql.result import Result
+from graph.sparql.result import NTRIPLES, TSV, Encoded, Result, plain_rows
 from graph.sparql.syntax import capped, check_syntax, syntax_error  # noqa: F401 - re-exported
+
+
+class _Full(Exception):
+    """Raised inside Oxigraph's serialiser to stop it at the row cap."""
+
+
+class _CappedWriter:
+    """A binary sink for ``QueryResults.serialize`` that keeps at most ``limit`` lines after
+    ``skip`` header lines (one line per row in TSV and N-Triples: both escape newlines), and
+    notes whether more followed. Raising :class:`_Full` stops the evaluation there."""
+
+    def __init__(self, limit: int | None, skip: int):
+        self.limit, self.skip = limit, skip
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.cut = False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        wanted = None if self.limit is None else self.limit + self.skip
+        newlines = data.count(b"\n")
+        if wanted is not None and self.lines + newlines >= wanted:
+            end = -1
+            for _ in range(wanted - self.lines):
+                end = data.index(b"\n", end + 1)
+            self.chunks.append(data[:end + 1])
+            self.lines = wanted
+            if end + 1 < len(data):  # a further row began
+                self.cut = True
+                raise _Full
+            return len(data)
+        if wanted is not None and self.lines == wanted and data:
+            self.cut = True
+            raise _Full
+        self.chunks.append(data)
+        self.lines += newlines
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def serialize_capped(answer, fmt, max_rows: int | None, header: bool) -> tuple[bytes, int, bool]:
+    """Serialise a query answer in ``fmt``, at most ``max_rows`` rows: (bytes, rows, cut)."""
+    writer = _CappedWriter(max_rows, 1 if header else 0)
+    try:
+        answer.serialize(writer, format=fmt)
+    except _Full:
+        pass
+    return b"".join(writer.chunks), writer.lines - (1 if header else 0), writer.cut
 
 
 class OxigraphEngine:
@@ -28,24 +77,26 @@ class OxigraphEngine:
         check_syntax(text, self.prefixes, where)
 
     def run(self, text: str, form: str, max_rows: int | None = None) -> Result:
+        """The answer in Oxigraph's own serialisation (TSV results, N-Triples), written in Rust
+        and cut at ``max_rows``: it crosses the worker's pipe as bytes, and the rows become
+        rdflib terms only when read (:class:`~graph.sparql.result.Result`)."""
         answer = self.store.query(text, prefixes=self.prefixes)
         if form == "ASK" or isinstance(answer, ox.QueryBoolean):
             return Result("ASK", boolean=bool(answer))
         if form in ("CONSTRUCT", "DESCRIBE") or isinstance(answer, ox.QueryTriples):
-            triples, cut = capped(answer, max_rows)
-            return Result(form, triples=[tuple(to_rdflib(x) for x in (t.subject, t.predicate, t.object)) for t in triples],
-                          truncated=cut, limit=max_rows)
+            data, count, cut = serialize_capped(answer, ox.RdfFormat.N_TRIPLES, max_rows, header=False)
+            return Result(form, triples=Encoded(NTRIPLES, data), truncated=cut, limit=max_rows, count=count)
         names = [v.value for v in answer.variables]
-        solutions, cut = capped(answer, max_rows)
-        rows = [{n: (None if solution[n] is None else to_rdflib(solution[n])) for n in names} for solution in solutions]
-        return Result(form, vars=names, rows=rows, truncated=cut, limit=max_rows)
+        data, count, cut = serialize_capped(answer, ox.QueryResultsFormat.TSV, max_rows, header=True)
+        return Result(form, vars=names, rows=Encoded(TSV, data), truncated=cut, limit=max_rows, count=count)
 
     def tuples(self, text: str) -> tuple[list[str], list[tuple]]:
-        """A SELECT's columns and rows as tuples of plain strings (no rdflib terms: the fast
-        path for large internal reads)."""
+        """A SELECT's columns and rows as tuples of plain strings (through TSV results, no
+        term objects: the fast path for large internal reads)."""
         answer = self.store.query(text, prefixes=self.prefixes)
         names = [v.value for v in answer.variables]
-        return names, [tuple(None if term is None else term.value for term in row) for row in answer]
+        data, _, _ = serialize_capped(answer, ox.QueryResultsFormat.TSV, None, header=True)
+        return names, plain_rows(data)[1]
 
 
 class RdflibEngine:

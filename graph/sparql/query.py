@@ -39,7 +39,7 @@ from graph.sparql.gate import gate, query_form
 from graph.sparql.questions import ANY, Question, get_question, load_library
 from graph.sparql.resolve import Resolver
 from graph.sparql.result import Result  # noqa: F401 - re-exported
-from graph.sparql.stores import STORES, built_file, open_oxigraph, open_rdflib
+from graph.sparql.stores import STORES, built_file, open_oxigraph, open_rdflib, open_store_dir
 from graph.sparql.worker import PersistentWorker, run_with_timeout  # noqa: F401 - re-exported
 
 __all__ = ["GraphQuery", "Result", "project_prefixes", "run_with_timeout", "QueryFailure", "QueryRefused",
@@ -77,13 +77,18 @@ class GraphQuery:
     @classmethod
     def open(cls, project: Project | str | None = None, store: str = "oxigraph", *,
              graph_dir: str | Path | None = None, endpoint: str | None = None,
-             base: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> "GraphQuery":
-        """Open the built graph (``store`` oxigraph|rdflib|memory) or an ``endpoint`` URL."""
+             base: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+             store_dir: str | Path | None = None) -> "GraphQuery":
+        """Open the built graph (``store`` oxigraph|rdflib|memory), an ``endpoint`` URL, or the
+        on-disk store of ``ikz build --store-dir`` (``store_dir``; the oxigraph store of a
+        build that wrote one opens it by itself)."""
         if not isinstance(project, Project):
             project = find_project(project)
         prefixes = project_prefixes(project, base)
         if endpoint:
             return cls(project, EndpointEngine(endpoint, prefixes, timeout), base)
+        if store_dir is not None:
+            return cls(project, OxigraphEngine(open_store_dir(store_dir), prefixes), base)
         if store not in STORES:
             raise IKZError(msg("sparql.run.unknown_store", store=repr(store)),
                            fix=msg("sparql.run.unknown_store_fix", known=", ".join(STORES)))
@@ -111,10 +116,10 @@ class GraphQuery:
         ``truncated`` set when there were more.
         """
         cap = limits.max_rows() if max_rows is None else (max_rows or None)
-        return self._execute(text, bindings, "result", where=where, allow_service=allow_service,
+        return self._execute(text, bindings, where=where, allow_service=allow_service,
                              timeout=timeout, cap=cap, memory_mb=memory_mb)
 
-    def _execute(self, text, bindings, shape, *, where, allow_service, timeout, cap, memory_mb):
+    def _execute(self, text, bindings, *, where, allow_service, timeout, cap, memory_mb):
         gate(text, allow_service=allow_service, where=where)
         form = query_form(text)
         bound = substitute(text, bindings or {})
@@ -123,10 +128,8 @@ class GraphQuery:
             # the syntax check may evaluate (ASK): in a worker too; the HTTP request has its
             # own deadline for the whole answer
             run_with_timeout(lambda: engine.check(text, where), timeout, memory_mb=memory_mb)
-            if shape == "tuples":
-                return engine.tuples(bound)
             return engine.run(bound, form, cap, timeout=timeout)
-        request = (text, where, bound, form, cap, shape, allow_service)
+        request = (text, where, bound, form, cap, allow_service)
         if timeout and not allow_service and memory_mb is None and PersistentWorker.available():
             # the usual case: a long-lived worker (same limits, no fork per query)
             if self._worker is None:
@@ -136,11 +139,10 @@ class GraphQuery:
                                 offline=not allow_service)
 
     def _handle(self, request):
-        """Runs in the worker: check, then answer."""
-        text, where, bound, form, cap, shape, allow_service = request
+        """Runs in the worker: check, then answer (the embedded store's answer stays in its
+        serialised form until it is read: :class:`~graph.sparql.result.Result`)."""
+        text, where, bound, form, cap, allow_service = request
         self.engine.check(text, where)
-        if shape == "tuples":
-            return self.engine.tuples(bound)
         if isinstance(self.engine, RdflibEngine):
             return self.engine.run(bound, form, cap, allow_service=allow_service)
         return self.engine.run(bound, form, cap)
@@ -184,11 +186,7 @@ class GraphQuery:
         """Like :meth:`select`, but the rows as tuples of plain strings in column order (None
         where unbound), without rdflib terms: the fast path for large reads (hundreds of
         thousands of rows), through the same gate and worker."""
-        path = self.query_path(query)
-        text = read_text(path, str(path))
-        _, rows = self._execute(text, bindings, "tuples", where=self._display(path), allow_service=False,
-                                timeout=timeout, cap=None, memory_mb=None)
-        return rows
+        return self.run_file(self.query_path(query), bindings, timeout=timeout, max_rows=0).tuples()
 
     def _display(self, path: Path) -> str:
         try:
