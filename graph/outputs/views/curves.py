@@ -21,6 +21,9 @@ MARGIN = 40.0
 ROUNDNESS = [round(0.05 * k, 2) for k in range(1, 21)]
 #: Labels are kept clear only by curves up to this roundness (wider arcs cross more lines).
 LABEL_ROUNDNESS = 0.35
+#: Views with more nodes keep their lines as they are (the search is O(edges x nodes) in Python;
+#: such views hide edges while dragging and are read by zooming in).
+BEND_LIMIT = 400
 #: Points per curve when measuring how close it comes to a node.
 SAMPLES = 48
 

@@ -295,7 +295,9 @@ def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed
 def _bend_edges(nodes: list[Node], edges: list[Edge]) -> None:
     """Draw an edge that would pass through or close beside a node it does not join as a
     curve around it, and if it can, around the node's label too (see
-    :mod:`graph.outputs.views.curves`)."""
+    :mod:`graph.outputs.views.curves`); not in views above ``BEND_LIMIT`` nodes."""
+    if len(nodes) > _curves.BEND_LIMIT:
+        return
     pos = {n.id: (float(n.x), float(n.y)) for n in nodes}
     radius = {n.id: float(n.size) for n in nodes}
     drawn = [e for e in edges if e.source in pos and e.target in pos and e.source != e.target]
