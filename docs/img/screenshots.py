@@ -10,6 +10,7 @@ The tests reuse :func:`write_screenshots` (tests/test_views_layout_browser.py).
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 
@@ -78,6 +79,8 @@ def _shoot(browser, files, target: Path) -> list[Path]:
 
 
 def main() -> None:
+    # the views of this checkout, not of whichever checkout the interpreter has installed
+    sys.path.insert(0, str(HERE.parents[1]))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--graph", type=Path, default=HERE.parents[1] / "build" / "graph",
                         help="folder of the built graph (ikz build)")

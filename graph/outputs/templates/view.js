@@ -136,7 +136,7 @@
   network.fit({ animation: false });
 
   /* Edge labels (the number of shared cooperations, "acting through") are drawn here, not by
-   * vis-network: at label_at along the line, where the layout found room for them, bold on a
+   * vis-network: at label_at along the line (or curve), where the layout found room for them, bold on a
    * white box. edgeText holds what each shows now (the filters change the numbers). */
   var edgeText = {};
   data.edges.forEach(function (e) { if (e.label) { edgeText[e.id] = e.label; } });
@@ -148,12 +148,19 @@
     data.edges.forEach(function (e) {
       var text = edgeText[e.id];
       if (!text || !shownEdges || !shownEdges[e.id]) { return; }
-      var P = network.getPositions([e.from, e.to]);
-      if (!P[e.from] || !P[e.to]) { return; }
-      var dx = P[e.to].x - P[e.from].x, dy = P[e.to].y - P[e.from].y;
+      var drawn = network.body.edges[e.id];
+      if (!drawn || !drawn.from || !drawn.to) { return; }
+      // on the line as vis-network draws it (straight or curved around a node), beside it by
+      // label_offset; the direction from two points either side (exact for its Bezier curves)
+      var shape = drawn.edgeType;
+      shape.fromPoint = drawn.from;
+      shape.toPoint = drawn.to;
+      var at = shape.getPoint(e.label_at);
+      var a = shape.getPoint(Math.max(0, e.label_at - 0.01)), b = shape.getPoint(Math.min(1, e.label_at + 0.01));
+      var dx = b.x - a.x, dy = b.y - a.y;
       var length = Math.sqrt(dx * dx + dy * dy) || 1;
-      var x = P[e.from].x + e.label_at * dx - dy / length * e.label_offset;
-      var y = P[e.from].y + e.label_at * dy + dx / length * e.label_offset;
+      var x = at.x - dy / length * e.label_offset;
+      var y = at.y + dx / length * e.label_offset;
       probe.font = "bold " + e.label_size + "px " + FONT;
       var w = probe.measureText(text).width + 2 * LABEL_PAD;
       var h = e.label_size * 1.22 + 2 * LABEL_PAD;

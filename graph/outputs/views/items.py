@@ -100,6 +100,8 @@ class Edge:
     label_at: float = 0.5       # where the label sits along the line (0 = source, 1 = target)
     label_offset: float = 0.0   # ... and how far beside it (px, to the left of source → target)
     curved: bool = False
+    smooth: str = "curvedCW"    # vis-network's curve type when curved (curvedCW, curvedCCW)
+    roundness: float = 0.12     # ... and how far it bends (see graph.outputs.views.curves)
     weight: int = 1      # number of shared cooperations (partners view)
     count_label: bool = False   # the label is the number of (visible) cooperations
     weighted: bool = False      # the width follows the number of (visible) cooperations

@@ -27,6 +27,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from graph.outputs.views import curves as _curves
+
 #: Width/height of the drawing in vis-network units (the page zooms to fit).
 SPAN = 1100.0
 #: Gap kept between the boxes of two nodes (shape plus label), in pixels.
@@ -505,11 +507,13 @@ def label_size(text: str, font_size: float, pad: float = 4.0) -> tuple[float, fl
             round(LINE_HEIGHT * font_size + 2 * pad, 2))
 
 
-def label_point(p, q, at: float, offset: float) -> tuple[float, float]:
-    """The point ``at`` along p-q, moved ``offset`` perpendicular to it (to the left of p→q)."""
-    dx, dy = q[0] - p[0], q[1] - p[1]
+def label_point(p, q, at: float, offset: float, bend: _curves.Bend = None) -> tuple[float, float]:
+    """The point ``at`` along the edge p-q (straight, or bent as vis-network draws it), moved
+    ``offset`` perpendicular to it (to the left of p→q)."""
+    x, y = _curves.curve_point(p, q, bend, at)
+    dx, dy = _curves.curve_direction(p, q, bend, at)
     length = math.hypot(dx, dy) or 1.0
-    return (p[0] + at * dx - dy / length * offset, p[1] + at * dy + dx / length * offset)
+    return (x - dy / length * offset, y + dx / length * offset)
 
 
 def label_spots(
@@ -517,12 +521,14 @@ def label_spots(
     boxes: dict[str, Box],
     labels: list[tuple[str, str, str, tuple[float, float]]],
     optional: frozenset[str] | set[str] = frozenset(),
+    bends: dict[str, _curves.Bend] | None = None,
 ) -> dict[str, tuple[float, float] | None]:
     """Where each edge label sits: (fraction along its line from the source, offset beside
     it), the spot nearest the middle of the line whose box overlaps no node (shape or label,
     with a margin) and no label placed before (``labels``: edge id, source, target, (width,
     height) of the label box, in drawing order). When every spot is taken the least covered
-    one is used, or, for the ``optional`` edges, none (None: the label is left out).
+    one is used, or, for the ``optional`` edges, none (None: the label is left out). ``bends``:
+    the edges drawn as curves (see :mod:`graph.outputs.views.curves`), their labels sit on the curve.
 
     >>> pos = {"a": (0, 0), "b": (400, 0), "c": (200, 0)}
     >>> boxes = {k: Box(60, 60, 0) for k in pos}
@@ -542,11 +548,12 @@ def label_spots(
 
     for edge_id, source, target, (w, h) in labels:
         p, q = pos[source], pos[target]
+        bend = (bends or {}).get(edge_id)
         best, best_area = (0.5, 0.0), None
         # a label that may be left out stays on or next to its line (never off at a distance)
         for k in (LABEL_OFFSETS[:3] if edge_id in optional else LABEL_OFFSETS):
             for f in LABEL_FRACTIONS:
-                x, y = label_point(p, q, f, k * h)
+                x, y = label_point(p, q, f, k * h, bend)
                 area = covered((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
                 if best_area is None or area < best_area:
                     best, best_area = (round(f, 2), k * h), area
@@ -557,7 +564,7 @@ def label_spots(
         if best_area and edge_id in optional:
             result[edge_id] = None
             continue
-        x, y = label_point(p, q, *best)
+        x, y = label_point(p, q, *best, bend)
         placed.append((x - w / 2 - MARGIN / 2, y - h / 2 - MARGIN / 2, x + w / 2 + MARGIN / 2, y + h / 2 + MARGIN / 2))
         result[edge_id] = best
     return result

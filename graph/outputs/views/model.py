@@ -35,6 +35,7 @@ from __future__ import annotations
 from graph.core.i18n import LANGS, msg, t
 from graph.core.namespaces import IKZ, STATUS
 from graph.facts.detail import Facts
+from graph.outputs.views import curves as _curves
 from graph.outputs.views import layout as _layout
 from graph.outputs.views.force import force_layout
 from graph.outputs.views import style as _style
@@ -149,6 +150,7 @@ def view_model(
     nodes = sorted(builder.nodes.values(), key=lambda n: (_style.NODE_STYLES[n.type].order, n.label, n.id))
     edges = sorted(builder.edges.values(), key=lambda e: (_style.EDGE_STYLES[e.type].order, e.id))
     gridded = _place(nodes, edges, facts, layout, seed, aggregated)
+    _bend_edges(nodes, edges)
     _place_edge_labels(nodes, edges)
 
     shown_towns = [n.id for n in nodes if n.type == "town" and n.id in facts.towns]
@@ -290,6 +292,26 @@ def _place(nodes: list[Node], edges: list[Edge], facts: Facts, layout: str, seed
     return gridded
 
 
+def _bend_edges(nodes: list[Node], edges: list[Edge]) -> None:
+    """Draw an edge that would pass through or close beside a node it does not join as a
+    curve around it, and if it can, around the node's label too (see
+    :mod:`graph.outputs.views.curves`); not in views above ``BEND_LIMIT`` nodes."""
+    if len(nodes) > _curves.BEND_LIMIT:
+        return
+    pos = {n.id: (float(n.x), float(n.y)) for n in nodes}
+    radius = {n.id: float(n.size) for n in nodes}
+    drawn = [e for e in edges if e.source in pos and e.target in pos and e.source != e.target]
+    labels = {n.id: _layout.box_rect(pos[n.id], _layout.box(n.label, n.size, n.font_size, n.label_width), 4.0)
+              for n in nodes}
+    bends = _curves.bend_edges(pos, radius, [
+        (e.id, e.source, e.target, (e.smooth, e.roundness) if e.curved else None) for e in drawn], labels=labels)
+    for e in drawn:
+        bend = bends[e.id]
+        e.curved = bend is not None
+        if bend is not None:
+            e.smooth, e.roundness = bend
+
+
 def _place_edge_labels(nodes: list[Node], edges: list[Edge]) -> None:
     """Put each edge label (a number, "acting through") where it covers no node, no node label
     and no other edge label (see :func:`graph.outputs.views.layout.label_spots`); heavy lines
@@ -300,7 +322,8 @@ def _place_edge_labels(nodes: list[Node], edges: list[Edge]) -> None:
                       key=lambda e: (-e.weight, e.id))
     spots = _layout.label_spots(pos, boxes, [
         (e.id, e.source, e.target, _layout.label_size(e.label, e.font_size, _style.EDGE_LABEL_PAD))
-        for e in labelled], optional={e.id for e in labelled if not e.count_label})
+        for e in labelled], optional={e.id for e in labelled if not e.count_label},
+        bends={e.id: (e.smooth, e.roundness) for e in labelled if e.curved})
     for e in labelled:
         if spots[e.id] is None:   # no room: the legend and the tooltip name the relation
             e.label = None

@@ -229,7 +229,7 @@ def vis_edge(edge) -> dict:
         "dashes": DASHES if edge.dashes else (list(own) if own else False),
         "arrows": {"to": {"enabled": edge.arrows == "to", "scaleFactor": 0.8},
                    "from": {"enabled": edge.arrows == "from", "scaleFactor": 0.8}},
-        "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12} if edge.curved else False,
+        "smooth": {"enabled": True, "type": edge.smooth, "roundness": edge.roundness} if edge.curved else False,
     }
     return options
 
