@@ -368,6 +368,7 @@ ALLOWED_BUILDERS = {
     ("gate.py", "bind_values"),  # a VALUES block of N-Triples terms (Term.n3()), for direct store callers
     ("binding.py", "substitute"),  # the binding mechanism: a variable token replaced by its Term.n3()
     ("endpoint.py", "prologue"),  # PREFIX lines from the project's own files, names and IRIs checked
+    ("derive.py", "as_insert"),  # a rule file's CONSTRUCT as an INSERT of the same template (graph/builder/derive/)
     ("shacl_sparql.py", "_sparql"),  # SHACL-SPARQL's sh:declare prefixes from ontology/shapes.ttl (the spec's way)
 }
 MESSAGE_CALLS = re.compile(r"(Error|Refused|Failure|Timeout|Exception|Warning)$|^(echo|print|say|warn|log\w*|_fail)$")

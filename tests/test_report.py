@@ -406,8 +406,12 @@ def fixture_gq(project, tmp_path_factory):
     """A second, different graph: the hand-built test district, as a built graph folder."""
     from graph.sparql.query import GraphQuery
 
+    from graph.builder.derive import derive
+
     folder = tmp_path_factory.mktemp("fixture-graph")
-    fixture_store().dump(output=str(folder / "ikz.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    store = fixture_store()
+    derive(store)  # as `ikz build` does: the named questions read the derived facts
+    store.dump(output=str(folder / "ikz.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     gq = GraphQuery.open(project, graph_dir=folder)
     yield gq
     gq.close()
