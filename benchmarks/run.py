@@ -50,6 +50,8 @@ TARGETS = {
     "partners_L_s": 2.0,              # partner network at L
     "build_vs_bulk_L": 2.0,           # ikz build vs pyoxigraph bulk load at L
     "build_rss_vs_bulk_L": 1.2,       # peak RSS of the build / of the bulk-loaded store alone
+    "median_vs_virtuoso_L": 1.0,      # the library's median on the embedded store / Virtuoso's
+    "virtuoso_different_L": 0,        # questions Virtuoso answers differently (benchmarks/engines.py)
     "draw_1000_s": 1.5,               # views: first draw in Chromium
     "draw_5000_s": 3.0,
 }
@@ -183,7 +185,7 @@ class Rows(list):
 
 
 def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: dict, store_dir: bool,
-               oxrdflib_load: bool = True) -> None:
+               oxrdflib_load: bool = True) -> Path:
     project = find_project(ROOT)
     data = synthetic_folder(size)
     out = Path(tempfile.mkdtemp(prefix=f"ikz-bench-{size}-")) / "graph"
@@ -279,6 +281,7 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
                      "(raw query + numpy, no attributes)"))
         findings[f"partners_{size}_s"] = t_projection
     ours.close()
+    return out
 
 
 def bench_views(rows: list, findings: dict) -> None:
@@ -332,21 +335,25 @@ def _first_draw(path: Path, chromium: str) -> float:
     return elapsed
 
 
-def engine_rows(script: Path, sizes: list[str]) -> list[tuple]:
-    """Rows printed by ``benchmarks/engines.py`` (one JSON list per line: size, what, ours,
-    baseline, ratio, notes); a failure there is a row, not a crash of this run."""
-    out = subprocess.run([sys.executable, str(script), "--sizes", ",".join(sizes), "--json"], capture_output=True, text=True)
-    found = []
-    for line in out.stdout.splitlines():
-        try:
-            row = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(row, list) and len(row) == 6:
-            found.append(tuple(row))
-    if out.returncode:
-        found.append(("engines", "benchmarks/engines.py", "failed", "", "", out.stderr.strip().splitlines()[-1:] or ""))
-    return found
+def engine_table(script: Path, graph_dir: Path, repeat: int, findings: dict, size: str) -> str:
+    """``benchmarks/engines.py`` on the graph this run built: the question library on the
+    embedded store, ``ikz serve`` and Virtuoso, in a fresh process. Returns its markdown and
+    records the embedded median over Virtuoso's (the target: no slower); a failure there (no
+    Virtuoso installed) is a line in the output, not a crash of this run."""
+    saved = graph_dir.parent / "engines.json"
+    out = subprocess.run([sys.executable, str(script), "--graph-dir", str(graph_dir), "--repeat", str(repeat),
+                          "--json", str(saved)], capture_output=True, text=True)
+    if out.returncode or not saved.is_file():
+        return f"engines.py failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}"
+    rows = json.loads(saved.read_text(encoding="utf-8"))["rows"]
+    both = [r for r in rows if r["row"] == "question" and r.get("embedded_ms") is not None
+            and r.get("virtuoso_ms") is not None]
+    if both:
+        findings[f"median_vs_virtuoso_{size}"] = (statistics.median(r["embedded_ms"] for r in both)
+                                                   / statistics.median(r["virtuoso_ms"] for r in both))
+    wrong = [r for r in rows if r["row"] == "question" and r.get("virtuoso_same") is False]
+    findings[f"virtuoso_different_{size}"] = float(len(wrong))
+    return out.stdout[out.stdout.index("Graph: "):] if "Graph: " in out.stdout else out.stdout
 
 
 def main(argv=None) -> int:
@@ -357,19 +364,23 @@ def main(argv=None) -> int:
     parser.add_argument("--no-views", action="store_true")
     parser.add_argument("--no-store-dir", action="store_true", help="skip the on-disk store build")
     parser.add_argument("--no-oxrdflib", action="store_true", help="skip the load through rdflib's API")
+    parser.add_argument("--no-engines", action="store_true",
+                        help="skip the library on ikz serve and Virtuoso (benchmarks/engines.py)")
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args(argv)
     rows: list = Rows()
     findings: dict = {}
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    built = {}
     for size in sizes:
         if size not in SIZES:
             parser.error(f"unknown size {size}")
-        bench_size(size, args.repeat, size != "L" or args.rdflib_at_l, rows, findings, not args.no_store_dir,
-                   not args.no_oxrdflib)
-    engines = ROOT / "benchmarks" / "engines.py"
-    if engines.is_file():  # other engines on the same question texts (Virtuoso, ikz serve)
-        rows += engine_rows(engines, sizes)
+        built[size] = bench_size(size, args.repeat, size != "L" or args.rdflib_at_l, rows, findings,
+                                 not args.no_store_dir, not args.no_oxrdflib)
+    engines_text = ""
+    if not args.no_engines:  # the largest size on Virtuoso and ikz serve, the same question texts
+        size = sizes[-1]
+        engines_text = engine_table(ROOT / "benchmarks" / "engines.py", built[size], args.repeat, findings, size)
     if not args.no_views:
         bench_views(rows, findings)
     table = ["| size | what | IKZ-Graph | baseline | ratio | notes |", "|---|---|---|---|---|---|"]
@@ -383,7 +394,7 @@ def main(argv=None) -> int:
     summary = ["", "| target | measured | limit | met |", "|---|---|---|---|"]
     summary += [f"| {k} | {v:.2f} | {'≥' if k.startswith('question_speedup') else '≤'} {lim} | {'yes' if ok else '**no**'} |"
                 for k, v, lim, ok in checks]
-    text = "\n".join(table + summary) + "\n"
+    text = "\n".join(table + summary) + "\n" + (f"\n{engines_text}" if engines_text else "")
     print(text)
     args.output.write_text(f"<!-- python benchmarks/run.py --sizes {args.sizes} -->\n" + text, encoding="utf-8")
     missed = [k for k, _, _, ok in checks if not ok]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import helpers
 from graph import build, find_project
 from graph.core.project import Project
 from graph.sparql.query import GraphQuery
@@ -49,3 +50,15 @@ def project_copy(tmp_path) -> Project:
     for name in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module."""
+    if not Path(helpers.CHROMIUM).exists():
+        pytest.skip(f"{helpers.CHROMIUM} is missing (Debian's chromium package); no browser is downloaded")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=helpers.CHROMIUM, args=helpers.CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

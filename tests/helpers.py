@@ -8,6 +8,11 @@ import pyoxigraph as ox
 
 from graph import find_project
 
+#: Debian's Chromium (no browser is downloaded) and the flags every browser test starts it with.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
 
 def fixture_store(folder: Path, *names: str) -> ox.Store:
     """The ontology plus the named Turtle fixtures of ``folder`` (default ``small.ttl``), in a

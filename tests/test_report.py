@@ -23,9 +23,6 @@ from graph.cli.analysis import report_command
 from graph.outputs.report import csp_source, ranges, render_report, write_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def fixture_store(*names: str) -> ox.Store:
@@ -268,15 +265,6 @@ def test_ikz_report_command(project, built, tmp_path):
 # -- in the browser ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser, path: Path):

@@ -14,8 +14,6 @@ from graph.outputs.analysis import fetch
 from graph.outputs.report import render_report
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 
 if not Path(CHROMIUM).exists():
@@ -54,12 +52,6 @@ def overlapping(boxes: dict) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _boxes(browser, page_html: str, tmp_path: Path, name: str, width: int = 1000) -> dict:

@@ -22,8 +22,6 @@ from graph.outputs.views import open_graph, render_html, view_model, write_html
 from graph.outputs.views import style as S
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1600, "height": 1000}
 FIXTURES = Path(__file__).parent / "fixtures" / "views"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -44,12 +42,6 @@ def fixture_store(*names: str) -> ox.Store:
     return helpers.fixture_store(FIXTURES, *names)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

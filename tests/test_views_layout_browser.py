@@ -42,12 +42,6 @@ def _screenshots_module():
 screenshots = _screenshots_module()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=screenshots.ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from graph.outputs.views.curves import segment_hits_rect
+
 __all__ = ["Figure", "figure_from_view", "overlaps", "text_width", "wrap"]
 
 #: Font size of the town labels and of the edge numbers (SVG user units).
@@ -83,25 +85,6 @@ def _grow(box: Box, by: float) -> Box:
     return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
-def _crosses(box: Box, x1: float, y1: float, x2: float, y2: float) -> bool:
-    """Whether the segment (x1, y1)-(x2, y2) passes through ``box`` (Liang-Barsky clipping)."""
-    dx, dy = x2 - x1, y2 - y1
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, x1 - box[0]), (dx, box[2] - x1), (-dy, y1 - box[1]), (dy, box[3] - y1)):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        r = q / p
-        if p < 0:
-            low = max(low, r)
-        else:
-            high = min(high, r)
-        if low > high:
-            return False
-    return True
-
-
 @dataclass
 class Figure:
     svg_width: int
@@ -153,7 +136,7 @@ def _place_labels(model, nodes: dict, segments: list[tuple], node_boxes: dict[st
         for rank, (ring, box) in enumerate(_label_candidates(n.x, n.y, n.size + 3, w, h)):
             if any(overlaps(_grow(box, LABEL_GAP), b) for b in taken) or any(overlaps(box, b) for b in others):
                 continue
-            crossings = sum(1 for a, b in segments if _crosses(box, *nodes[a], *nodes[b]))
+            crossings = sum(1 for a, b in segments if segment_hits_rect(nodes[a], nodes[b], box))
             cost = crossings * 11 + ring * 10 + rank % 8
             if best_cost is None or cost < best_cost:
                 best, best_cost, best_ring = box, cost, ring

@@ -92,8 +92,13 @@ def room(line: list[Point], others: list[tuple[Point, float]]) -> float:
     return worst
 
 
-def _crosses(a: Point, b: Point, rect: tuple[float, float, float, float]) -> bool:
-    """Whether the segment a-b enters the rectangle (left, top, right, bottom)."""
+def segment_hits_rect(a: Point, b: Point, rect: tuple[float, float, float, float]) -> bool:
+    """Whether the segment a-b enters the rectangle (left, top, right, bottom): the one
+    Liang-Barsky clip of the views and the report's picture.
+
+    >>> segment_hits_rect((0, 0), (10, 10), (4, 4, 6, 6)), segment_hits_rect((0, 10), (10, 10), (4, 4, 6, 6))
+    (True, False)
+    """
     lo, hi = 0.0, 1.0     # Liang-Barsky clipping
     dx, dy = b[0] - a[0], b[1] - a[1]
     for step, gap in ((-dx, a[0] - rect[0]), (dx, rect[2] - a[0]), (-dy, a[1] - rect[1]), (dy, rect[3] - a[1])):
@@ -112,7 +117,7 @@ def _crosses(a: Point, b: Point, rect: tuple[float, float, float, float]) -> boo
 def _fit(line: list[Point], others: list[tuple[Point, float]], rects: list[tuple]) -> tuple[bool, bool, float]:
     """(clears every node, crosses no label either, room) of a polyline: sorts best last."""
     gap = room(line, others)
-    clear = not any(_crosses(a, b, r) for r in rects for a, b in zip(line, line[1:]))
+    clear = not any(segment_hits_rect(a, b, r) for r in rects for a, b in zip(line, line[1:]))
     return (gap >= 0, gap >= 0 and clear, gap)
 
 

@@ -211,26 +211,6 @@ def _segments_cross(p1, p2, p3, p4) -> bool:
     return o1 * o2 < 0 and o3 * o4 < 0
 
 
-def _segment_hits_rect(p1, p2, rect) -> bool:
-    """Whether the segment p1-p2 passes through the rectangle (x0, y0, x1, y1)."""
-    x0, y0, x1, y1 = rect
-    t0, t1 = 0.0, 1.0
-    dx, dy = p2[0] - p1[0], p2[1] - p1[1]
-    for p, q in ((-dx, p1[0] - x0), (dx, x1 - p1[0]), (-dy, p1[1] - y0), (dy, y1 - p1[1])):
-        if p == 0:
-            if q < 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 > t1:
-                return False
-    return True
-
-
 #: Cost of a line through a label, and of two lines crossing (in pixels of distance).
 _HIT = 1000
 _CROSS = 60
@@ -359,12 +339,12 @@ def _free_spot(node, anchor, space: Space, detailed: bool, bound) -> tuple[float
             cost = radius * _DIST
             if detailed:
                 for a, b in space.lines_near(rect_cells(rect)):  # lines through this node's label
-                    if _segment_hits_rect(pos[a], pos[b], rect):
+                    if _curves.segment_hits_rect(pos[a], pos[b], rect):
                         cost += _HIT
                 for m in mine:      # this node's lines through other labels, and crossings
                     cells = _segment_cells(spot, pos[m])
                     for other in space.rects_near(cells):
-                        if other != m and _segment_hits_rect(spot, pos[m], space.rects[other]):
+                        if other != m and _curves.segment_hits_rect(spot, pos[m], space.rects[other]):
                             cost += _HIT
                     for a, b in space.lines_near(cells):
                         if m not in (a, b) and _segments_cross(spot, pos[m], pos[a], pos[b]):
