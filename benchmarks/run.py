@@ -141,12 +141,17 @@ def run_python(snippet: str, **values) -> dict:
 
 
 MEMBERS_OF_TOWNS = """
-PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX ikz: <https://w3id.org/ikz/ontology#>
 SELECT ?cooperation ?town WHERE {
-  ?m org:organization ?cooperation ; org:member ?town . ?town a ikz:Municipality .
+  ?town ikz:partnerIn ?cooperation .
   ?cooperation ikz:status <https://w3id.org/ikz/concept/status/bestehend>
 }
+"""
+#: The towns, read apart: joining `?town a ikz:Municipality` into the query above costs Oxigraph
+#: 0.5 about 7 s at L (of 8 s); filtering 320,000 rows against 11,000 towns costs nothing.
+TOWNS = """
+PREFIX ikz: <https://w3id.org/ikz/ontology#>
+SELECT ?town WHERE { ?town a ikz:Municipality }
 """
 
 
@@ -159,6 +164,9 @@ def incidence_product(store: ox.Store) -> tuple:
     from graph.sparql.result import plain_rows
 
     _, rows = plain_rows(store.query(MEMBERS_OF_TOWNS).serialize(format=ox.QueryResultsFormat.TSV))
+    _, town_rows = plain_rows(store.query(TOWNS).serialize(format=ox.QueryResultsFormat.TSV))
+    known = {row[0] for row in town_rows}
+    rows = [row for row in rows if row[1] in known]
     towns: dict[str, int] = {}
     cooperations: dict[str, int] = {}
     pairs = np.array([(cooperations.setdefault(c, len(cooperations)), towns.setdefault(t, len(towns)))
