@@ -26,7 +26,7 @@ pytest.importorskip("playwright.sync_api")
 
 from graph.core.project import find_project  # noqa: E402
 from graph.outputs.views import render_html, view_model, write_html  # noqa: E402
-from test_views_browser import browser, edge_midpoint, open_view, screen_position  # noqa: E402,F401
+from test_views_browser import edge_midpoint, open_view, screen_position  # noqa: E402
 
 FIXTURE = Path(__file__).parent / "fixtures" / "views" / "small.ttl"
 
