@@ -33,6 +33,7 @@ from rdflib import BNode
 from graph.core.i18n import msg
 from graph.sparql.errors import QueryRefused
 from graph.sparql.gate import code_tokens
+from graph.sparql.memo import TextMemo
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Words that end a GROUP BY / ORDER BY list.
@@ -41,7 +42,8 @@ _MODIFIER_END = {"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES", "GROUP"}
 
 def substitute(text: str, bindings: dict) -> str:
     """``text`` with every variable named in ``bindings`` (name -> rdflib term) replaced by
-    its term; see the module's description for where and how."""
+    its term; see the module's description for where and how. Where the variables go is
+    worked out once per text and set of names (:func:`plan`); each call only joins the pieces."""
     if not bindings:
         return text
     for name, term in bindings.items():
@@ -50,9 +52,37 @@ def substitute(text: str, bindings: dict) -> str:
                                fix=msg("sparql.gate.bad_param_name_fix"))
         if isinstance(term, BNode):
             raise QueryRefused(msg("sparql.bind.blank", name=name), fix=msg("sparql.bind.blank_fix"))
+    pieces, slots = plan(text, frozenset(bindings))
     terms = {name: term.n3() for name, term in bindings.items()}
+    out = [pieces[0]]
+    for (name, form), piece in zip(slots, pieces[1:]):
+        out += [form.format(term=terms[name], name=name), piece]
+    return "".join(out)
+
+
+_PLANS = TextMemo()
+
+
+def plan(text: str, names: frozenset) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Where the variables ``names`` occur in ``text`` and how each is replaced: the text cut
+    into ``pieces`` around the occurrences, and per occurrence ``(name, form)``, ``form`` being
+    ``"{term}"``, ``"({term} AS ?{name})"`` or ``"({term})"``. A query that assigns one of
+    them is refused. Memoised per text and names (:mod:`graph.sparql.memo`).
+
+    >>> plan("SELECT ?t WHERE { ?t ?p ?o }", frozenset({"t"}))
+    (('SELECT ', ' WHERE { ', ' ?p ?o }'), (('t', '({term} AS ?{name})'), ('t', '{term}')))
+    """
+    key = (text, names)
+    found = _PLANS.get(key)
+    if found is None:
+        found = _plan(text, names)
+        _PLANS.put(key, found)
+    return found
+
+
+def _plan(text: str, names: frozenset) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     toks = code_tokens(text)
-    edits: list[tuple[int, int, str]] = []
+    edits: list[tuple[int, int, str, str]] = []
     clause = None       # "select" (projection), "group", "order", "values" or None
     clause_depth = 0    # ( ) depth where the clause started
     depth = 0           # ( ) depth
@@ -83,10 +113,9 @@ def substitute(text: str, bindings: dict) -> str:
                 values_open = True
             elif token.kind != "var" and not values_open and token.text != "(":
                 clause = None
-        if token.kind != "var" or token.text[1:] not in terms:
+        if token.kind != "var" or token.text[1:] not in names:
             continue
         name = token.text[1:]
-        term = terms[name]
         previous = toks[i - 1] if i else None
         if previous is not None and previous.kind == "word" and previous.text.upper() == "AS":
             raise QueryRefused(msg("sparql.bind.assigned", name=name, how=f"AS ?{name}"),
@@ -95,15 +124,16 @@ def substitute(text: str, bindings: dict) -> str:
             raise QueryRefused(msg("sparql.bind.assigned", name=name, how=f"VALUES ?{name}"),
                                fix=msg("sparql.bind.assigned_fix"))
         if clause in ("select", "group") and depth == clause_depth:
-            replacement = f"({term} AS ?{name})"
+            form = "({term} AS ?{name})"
         elif clause == "order" and depth == clause_depth:
-            replacement = f"({term})"
+            form = "({term})"
         else:
-            replacement = term
-        edits.append((token.start, token.start + len(token.text), replacement))
-    out, at = [], 0
-    for start, end, replacement in edits:
-        out += [text[at:start], replacement]
+            form = "{term}"
+        edits.append((token.start, token.start + len(token.text), name, form))
+    pieces, slots, at = [], [], 0
+    for start, end, name, form in edits:
+        pieces.append(text[at:start])
+        slots.append((name, form))
         at = end
-    out.append(text[at:])
-    return "".join(out)
+    pieces.append(text[at:])
+    return tuple(pieces), tuple(slots)

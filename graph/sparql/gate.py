@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from graph.core.i18n import msg
 from graph.core.limits import MAX_QUERY_CHARS, MAX_QUERY_DEPTH
 from graph.sparql.errors import QueryRefused
+from graph.sparql.memo import TextMemo
 
 __all__ = ["QueryRefused", "Token", "tokens", "gate", "query_form", "where_brace", "bind_values",
            "decode_codepoints", "UPDATE_KEYWORDS", "MAX_DEPTH"]
@@ -60,6 +61,10 @@ _REFUSED = ("SERVICE", "FROM") + UPDATE_KEYWORDS
 #: update keywords are never read there (a query parser has no ADD), so ``address:`` passes.
 _GLUED_PREFIX = ("SERVICE", "FROM")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: Texts that passed the gate, with allow_service as it was (:mod:`graph.sparql.memo`): a
+#: verdict depends on the text alone, so a question asked again is not tokenized again.
+_PASSED = TextMemo()
+_FORMS = TextMemo()
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,8 @@ def gate(text: str, *, allow_service: bool = False, where: str = "query") -> Non
     """
     if not isinstance(text, str):
         raise QueryRefused(msg("sparql.gate.not_text", kind=type(text).__name__), where=where)
+    if (text, allow_service) in _PASSED:
+        return
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(msg("sparql.gate.too_long", limit=f"{MAX_QUERY_CHARS:,}"), where=where,
                            fix=msg("sparql.gate.too_long_fix"))
@@ -162,6 +169,7 @@ def gate(text: str, *, allow_service: bool = False, where: str = "query") -> Non
     decoded = decode_codepoints(text)
     if decoded != text:
         _gate_text(decoded, allow_service, where)
+    _PASSED.put((text, allow_service), True)
 
 
 def _gate_text(text: str, allow_service: bool, where: str) -> None:
@@ -204,10 +212,13 @@ def query_form(text: str) -> str:
     >>> query_form("PREFIX a: <x:> # SELECT\\nCONSTRUCT WHERE { ?s ?p ?o }")
     'CONSTRUCT'
     """
-    for token in code_tokens(text):
-        if token.kind == "word" and token.text.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-            return token.text.upper()
-    return "SELECT"
+    form = _FORMS.get(text)
+    if form is None:
+        form = next((token.text.upper() for token in iter_code_tokens(text)
+                     if token.kind == "word" and token.text.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}),
+                    "SELECT")
+        _FORMS.put(text, form)
+    return form
 
 
 def where_brace(text: str) -> int:

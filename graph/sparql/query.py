@@ -36,10 +36,12 @@ from graph.sparql.engines import EndpointEngine, OxigraphEngine, RdflibEngine
 from graph.sparql.errors import (QueryFailure, QueryRefused, QuerySyntaxError, QueryTimeout,  # noqa: F401 - re-exported
                                  QuestionError, ValueNotFound)
 from graph.sparql.gate import gate, query_form
+from graph.sparql.memo import TextMemo
 from graph.sparql.questions import ANY, Question, get_question, load_library
 from graph.sparql.resolve import Resolver
 from graph.sparql.result import Result  # noqa: F401 - re-exported
 from graph.sparql.stores import STORES, built_file, open_oxigraph, open_rdflib, open_store_dir
+from graph.sparql.syntax import checked
 from graph.sparql.worker import PersistentWorker, run_with_timeout  # noqa: F401 - re-exported
 
 __all__ = ["GraphQuery", "Result", "project_prefixes", "run_with_timeout", "QueryFailure", "QueryRefused",
@@ -73,6 +75,8 @@ class GraphQuery:
         self._library: dict[str, Question] | None = None
         self._worker = None
         self.resolver = Resolver(self)
+        self._shown = TextMemo(entries=1024)       # a query file's path as shown in messages
+        self._occurs = TextMemo(entries=4096)      # IRI -> does it occur in the graph
 
     @classmethod
     def open(cls, project: Project | str | None = None, store: str = "oxigraph", *,
@@ -120,14 +124,18 @@ class GraphQuery:
                              timeout=timeout, cap=cap, memory_mb=memory_mb)
 
     def _execute(self, text, bindings, *, where, allow_service, timeout, cap, memory_mb):
+        # the gate's verdict, the form, where the parameters go and (in the worker) the syntax
+        # check are worked out once per text (graph.sparql.memo); a call only looks them up
         gate(text, allow_service=allow_service, where=where)
         form = query_form(text)
         bound = substitute(text, bindings or {})
         engine = self.engine
         if isinstance(engine, EndpointEngine):
-            # the syntax check may evaluate (ASK): in a worker too; the HTTP request has its
-            # own deadline for the whole answer
-            run_with_timeout(lambda: engine.check(text, where), timeout, memory_mb=memory_mb)
+            # the syntax check may evaluate (ASK): in a worker too, once per text; the HTTP
+            # request has its own deadline for the whole answer
+            if not checked(text, engine.prefixes):
+                run_with_timeout(lambda: engine.check(text, where), timeout, memory_mb=memory_mb)
+                checked(text, engine.prefixes, passed=True)
             return engine.run(bound, form, cap, timeout=timeout)
         request = (text, where, bound, form, cap, allow_service)
         if timeout and not allow_service and memory_mb is None and PersistentWorker.available():
@@ -152,6 +160,15 @@ class GraphQuery:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
+
+    def refresh(self) -> None:
+        """Forget what was read from the graph once and kept (the names the resolver knows,
+        which IRIs occur) and stop the worker, so that the next question sees the store as it
+        is now. Only needed after changing a store this object was given (a built graph
+        never changes under an open ``GraphQuery``)."""
+        self.close()
+        self.resolver = Resolver(self)
+        self._occurs.clear()
 
     def run_file(self, path: str | Path, bindings: dict | None = None, **options) -> Result:
         """Run a query file (gated, bound, in the worker like :meth:`run`)."""
@@ -189,10 +206,14 @@ class GraphQuery:
         return self.run_file(self.query_path(query), bindings, timeout=timeout, max_rows=0).tuples()
 
     def _display(self, path: Path) -> str:
-        try:
-            return self.project.relative(path)
-        except (ValueError, AttributeError):
-            return str(path)
+        shown = self._shown.get(str(path))
+        if shown is None:
+            try:
+                shown = self.project.relative(path)
+            except (ValueError, AttributeError):
+                shown = str(path)
+            self._shown.put(str(path), shown)
+        return shown
 
     def ask(self, qid: str, params: dict | None = None, **options) -> Result:
         """Answer a named question; ``params`` maps parameter names to values as a user
@@ -244,11 +265,20 @@ class GraphQuery:
             iri = self.iri(value, name)
             if str(iri).startswith(self.base + "doc/"):
                 return self.resolver.resolve("document", value, name)
-            if not self.select("lookup/occurs", {"iri": iri}).boolean:
+            if not self.occurs(iri):
                 raise ValueNotFound(msg("sparql.param.iri_unknown", name=repr(name), value=value),
                                     fix=msg("sparql.param.iri_unknown_fix"))
             return iri
         return self.resolver.resolve(kind, value, name)
+
+    def occurs(self, iri: URIRef) -> bool:
+        """Whether ``iri`` occurs in the graph (as a subject or an object): asked once per IRI
+        (``queries/lookup/occurs.rq``) and remembered until :meth:`refresh`."""
+        known = self._occurs.get(str(iri))
+        if known is None:
+            known = bool(self.select("lookup/occurs", {"iri": iri}).boolean)
+            self._occurs.put(str(iri), known)
+        return known
 
     def looks_like_iri(self, value: str) -> bool:
         """``<...>``, ``http(s)://...``, ``urn:...`` or a prefixed name with a known prefix."""

@@ -24,6 +24,7 @@ A value that matches nothing is always an error, never an empty answer.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import unicodedata
 from dataclasses import dataclass, field
@@ -98,35 +99,74 @@ def shown(candidates: list[Candidate], lang: str | None = None) -> list[str]:
     return out
 
 
+class Index:
+    """The names of every thing of one kind, read once per open graph and looked up by their
+    normal form (:func:`normal`): an exact name is one dictionary look-up, a prefix a binary
+    search in the sorted names. Resolving a value reads nothing from the graph again."""
+
+    def __init__(self, candidates: list[Candidate]):
+        self.candidates = candidates
+        self.by_iri = {c.iri: c for c in candidates}
+        #: normal name -> positions in ``candidates`` (ascending, each once)
+        self.by_name: dict[str, list[int]] = {}
+        for position, candidate in enumerate(candidates):
+            for name in candidate.names:
+                at = self.by_name.setdefault(normal(name), [])
+                if not at or at[-1] != position:
+                    at.append(position)
+        self.names = sorted(self.by_name)
+
+    def exact(self, wanted: str) -> list[Candidate]:
+        """The things with a name whose normal form is ``wanted``, in IRI order."""
+        return [self.candidates[p] for p in self.by_name.get(wanted, ())]
+
+    def prefixed(self, wanted: str) -> list[Candidate]:
+        """The things with a name whose normal form starts with ``wanted``, in IRI order."""
+        positions: set[int] = set()
+        at = bisect.bisect_left(self.names, wanted)
+        while at < len(self.names) and self.names[at].startswith(wanted):
+            positions.update(self.by_name[self.names[at]])
+            at += 1
+        return [self.candidates[p] for p in sorted(positions)]
+
+
 class Resolver:
     """Resolve typed values against one open graph (a :class:`~graph.sparql.query.GraphQuery`);
-    the candidates of each kind are read once, through the gate and the worker."""
+    the candidates of each kind are read once, through the gate and the worker, into an
+    :class:`Index` (``GraphQuery.refresh`` starts afresh)."""
 
     def __init__(self, gq):
         self.gq = gq
-        self._cache: dict[str, list[Candidate]] = {}
+        self._cache: dict[str, Index] = {}
 
-    def candidates(self, kind: str) -> list[Candidate]:
-        """Everything a value of ``kind`` can name, sorted by IRI."""
+    def index(self, kind: str) -> Index:
+        """The :class:`Index` of ``kind``, read from the graph on first use."""
         if kind not in KINDS:
             raise QuestionError(msg("sparql.resolve.unknown_kind", kind=kind),
                                 fix=msg("sparql.resolve.unknown_kind_fix", known=", ".join(KINDS)))
-        if kind not in self._cache:
+        index = self._cache.get(kind)
+        if index is None:
             bindings = {"scheme": URIRef(CONCEPT_SCHEMES[kind])} if kind in CONCEPT_SCHEMES else None
             result = self.gq.select(f"lookup/{KINDS[kind]}", bindings)
             found: dict[str, Candidate] = {}
             for item, name, role, lang in result.tuples():
                 if not name:
                     continue
-                candidate = found.setdefault(item, Candidate(item))
+                candidate = found.get(item)
+                if candidate is None:
+                    candidate = found[item] = Candidate(item)
                 if role == "key":
                     candidate.keys.append(name)
                 elif role == "label":
                     candidate.labels.setdefault(lang or "", []).append(name)
                 else:
                     candidate.alts.append(name)
-            self._cache[kind] = [found[iri] for iri in sorted(found)]
-        return self._cache[kind]
+            index = self._cache[kind] = Index([found[iri] for iri in sorted(found)])
+        return index
+
+    def candidates(self, kind: str) -> list[Candidate]:
+        """Everything a value of ``kind`` can name, sorted by IRI."""
+        return self.index(kind).candidates
 
     def values(self, kind: str, lang: str | None = None) -> list[tuple[str, str, str]]:
         """``(label, key, IRI)`` of every known value of ``kind``, sorted by label."""
@@ -136,17 +176,17 @@ class Resolver:
         """The IRI ``value`` names among the things of ``kind`` (rules in the module's
         description); :class:`ValueNotFound` with suggestions when it names none or several."""
         value = value.strip()
-        candidates = self.candidates(kind)
+        index = self.index(kind)
         if self.gq.looks_like_iri(value):
             iri = str(self.gq.iri(value, name))
-            if any(c.iri == iri for c in candidates):
+            if iri in index.by_iri:
                 return URIRef(iri)
             local = iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-            raise self._not_found(kind, value, name, candidates, local, as_iri=True)
+            raise self._not_found(kind, value, name, index, local, as_iri=True)
         wanted = normal(value)
-        exact = [c for c in candidates if any(normal(n) == wanted for n in c.names)]
+        exact = index.exact(wanted)
         if not exact and wanted:
-            exact = [c for c in candidates if any(normal(n).startswith(wanted) for n in c.names)]
+            exact = index.prefixed(wanted)
         if len(exact) == 1:
             return URIRef(exact[0].iri)
         if len(exact) > 1:
@@ -154,17 +194,14 @@ class Resolver:
             raise ValueNotFound(msg("sparql.resolve.ambiguous", name=name, value=value,
                                     options=", ".join(options[:KNOWN_SHOWN])),
                                 suggestions=options, fix=msg("sparql.resolve.ambiguous_fix"))
-        raise self._not_found(kind, value, name, candidates, value)
+        raise self._not_found(kind, value, name, index, value)
 
-    def _not_found(self, kind, value, name, candidates, typed, as_iri=False) -> ValueNotFound:
-        by_name: dict[str, list[Candidate]] = {}
-        for candidate in candidates:
-            for n in candidate.names:
-                by_name.setdefault(normal(n), []).append(candidate)
-        near_names = difflib.get_close_matches(normal(typed), list(by_name), n=SHOWN * 2, cutoff=CUTOFF)
+    def _not_found(self, kind, value, name, index: Index, typed, as_iri=False) -> ValueNotFound:
+        candidates = index.candidates
+        near_names = difflib.get_close_matches(normal(typed), index.names, n=SHOWN * 2, cutoff=CUTOFF)
         near: list[Candidate] = []
         for n in near_names:
-            for candidate in by_name[n]:
+            for candidate in index.exact(n):
                 if candidate not in near:
                     near.append(candidate)
         suggestions = ([self.gq.compact(c.iri) for c in near] if as_iri else shown(near))[:SHOWN]

@@ -10,6 +10,10 @@ import pyoxigraph as ox
 
 from graph.core.i18n import msg, t
 from graph.sparql.errors import QuerySyntaxError
+from graph.sparql.memo import TextMemo
+
+#: Texts that parsed, with the prefixes they were checked with (:mod:`graph.sparql.memo`).
+_CHECKED = TextMemo()
 
 
 def capped(items, max_rows: int | None) -> tuple[list, bool]:
@@ -39,9 +43,24 @@ def syntax_error(message: str, text: str, where: str = "query") -> QuerySyntaxEr
 
 
 def check_syntax(text: str, prefixes: dict[str, str], where: str = "query") -> None:
-    """Syntax-check ``text`` on an empty store (a located :class:`QuerySyntaxError`).
-    pyoxigraph evaluates ASK eagerly: call it in the worker (``GraphQuery.run`` does)."""
+    """Syntax-check ``text`` on an empty store (a located :class:`QuerySyntaxError`), once
+    per text and prefixes in this process (a text that parsed is remembered: see
+    :func:`checked`). pyoxigraph evaluates ASK eagerly: call it in the worker
+    (``GraphQuery.run`` does)."""
+    key = (text, tuple(prefixes.items()))
+    if key in _CHECKED:
+        return
     try:
         ox.Store().query(text, prefixes=prefixes)
     except SyntaxError as error:
         raise syntax_error(str(error), text, where) from None
+    _CHECKED.put(key, True)
+
+
+def checked(text: str, prefixes: dict[str, str], passed: bool = False) -> bool:
+    """Whether ``text`` is known to parse with ``prefixes`` in this process; ``passed=True``
+    records that it did (a check that ran in a worker for one call leaves nothing behind)."""
+    key = (text, tuple(prefixes.items()))
+    if passed:
+        _CHECKED.put(key, True)
+    return key in _CHECKED

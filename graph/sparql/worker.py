@@ -14,8 +14,10 @@ Two ways, with one setup (:func:`prepare`) and one answer path (:func:`answer`):
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
+import select
 import signal
 
 from graph.core import limits
@@ -179,6 +181,7 @@ class PersistentWorker:
         self.handler, self.memory_mb, self.offline = handler, memory_mb, offline
         self.process = None
         self.connection = None
+        self._poller = None
 
     @staticmethod
     def available() -> bool:
@@ -191,6 +194,15 @@ class PersistentWorker:
                                        daemon=True)
         self.process.start()
         child.close()
+        if hasattr(select, "poll"):  # one poll object per worker, not a selector per call
+            self._poller = select.poll()
+            self._poller.register(self.connection.fileno(), select.POLLIN)
+
+    def _wait(self, timeout: float) -> bool:
+        """Whether the worker answered (or hung up) within ``timeout`` seconds."""
+        if self._poller is None:
+            return self.connection.poll(timeout)
+        return bool(self._poller.poll(math.ceil(timeout * 1000)))
 
     def stop(self) -> None:
         if self.process is not None:
@@ -198,7 +210,7 @@ class PersistentWorker:
                 self.process.kill()
             self.process.join()
             self.connection.close()
-        self.process = self.connection = None
+        self.process = self.connection = self._poller = None
 
     def call(self, request, timeout: float):
         if self.process is None or not self.process.is_alive():
@@ -206,7 +218,7 @@ class PersistentWorker:
             self._start()
         try:
             self.connection.send(request)
-            if not self.connection.poll(timeout):
+            if not self._wait(timeout):
                 self.stop()
                 raise timeout_error(timeout)
             ok, value = self.connection.recv()
