@@ -13,10 +13,12 @@ where raw takes more than 50 ms, else at most raw + 2 ms + 5 µs per row. Exit c
 question is beyond the rule.
 
 Raw runs on the very store the query path opened (the same engine on the same pages: one
-graph in memory, not two); ``--separate-raw`` bulk-loads a second bare store instead. The two
-are timed alternately, call after call, so a busy machine slows both alike. The first call of
-each question is a warm-up (the worker's fork, the first resolution of a default value) and
-is not counted; ``--cold`` prints it beside the medians.
+graph in memory, not two); ``--separate-raw`` bulk-loads a second bare store instead. As in
+``benchmarks/run.py``, N calls of ours are timed, then N raw; ``--alternate`` alternates them
+call by call instead (a busy machine then slows both alike, but the caller, busy with the raw
+query just before, wakes later from the pipe: a few milliseconds on a loaded machine). The
+first call of each question is a warm-up (the worker's fork, the first resolution of a default
+value) and is not counted; ``--cold`` prints it beside the medians.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import pyoxigraph as ox  # noqa: E402
 from graph.core.project import find_project  # noqa: E402
 from graph.sparql.gate import bind_values  # noqa: E402
 from graph.sparql.query import GraphQuery  # noqa: E402
+from graph.sparql.resolve import KINDS  # noqa: E402
 
 #: The cost rule (the same figures as benchmarks/run.py's SLOW_RAW_S, SLOW_RATIO, FIXED_COST_S, ROW_COST_S).
 SLOW_RAW_S, SLOW_RATIO, FIXED_COST_S, ROW_COST_S = 0.050, 1.3, 0.002, 5e-6
@@ -56,7 +59,7 @@ def drain(answer) -> int:
     return len(list(answer))
 
 
-def measure(gq: GraphQuery, raw: ox.Store, qid: str, repeat: int) -> dict:
+def measure(gq: GraphQuery, raw: ox.Store, qid: str, repeat: int, alternate: bool = False) -> dict:
     question = gq.library[qid]
     params = PARAMS.get(qid, {})
     bindings = gq.bind(question, params)
@@ -67,13 +70,26 @@ def measure(gq: GraphQuery, raw: ox.Store, qid: str, repeat: int) -> dict:
     cold = time.perf_counter() - start
     drain(raw.query(text, prefixes=prefixes))
     ours, bare = [], []
-    for _ in range(repeat):
+
+    def one_raw():
         start = time.perf_counter()
         drain(raw.query(text, prefixes=prefixes))
         bare.append(time.perf_counter() - start)
+
+    def one_ours():
         start = time.perf_counter()
         len(gq.ask(qid, params))
         ours.append(time.perf_counter() - start)
+
+    if alternate:
+        for _ in range(repeat):
+            one_raw()
+            one_ours()
+    else:  # as benchmarks/run.py: N calls of ours, then N raw
+        for _ in range(repeat):
+            one_ours()
+        for _ in range(repeat):
+            one_raw()
     t_ours, t_raw = statistics.median(ours), statistics.median(bare)
     return {"qid": qid, "rows": rows, "raw": t_raw, "ours": t_ours, "cold": cold,
             "allowed": allowed(t_raw, rows), "ok": t_ours <= allowed(t_raw, rows)}
@@ -87,6 +103,8 @@ def main(argv=None) -> int:
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--separate-raw", action="store_true", help="raw on a second, bare bulk-loaded store")
     parser.add_argument("--cold", action="store_true", help="also print each question's first call")
+    parser.add_argument("--alternate", action="store_true",
+                        help="alternate raw and ours call by call (default: N of ours, then N raw, as benchmarks/run.py)")
     args = parser.parse_args(argv)
     project = find_project(args.project)
     graph_dir = args.graph_dir or project.default_output
@@ -102,11 +120,18 @@ def main(argv=None) -> int:
     head = f"{'question':<48} {'rows':>7} {'raw ms':>9} {'ours ms':>9} {'extra ms':>9} {'allowed':>9}  rule"
     if args.cold:
         head += "   first ms"
+    kinds = sorted({p.type for q in gq.library.values() for p in q.params if p.type in KINDS})
+    built = []
+    for kind in kinds:  # the resolver reads each kind's names once per open graph
+        start = time.perf_counter()
+        count = len(gq.resolver.index(kind).candidates)
+        built.append(f"{kind} {(time.perf_counter() - start) * 1e3:.1f} ms ({count:,})")
+    print("resolver index, read once per open graph: " + ", ".join(built))
     print(head)
     over = []
     try:
         for qid in args.question or list(gq.library):
-            m = measure(gq, raw, qid, args.repeat)
+            m = measure(gq, raw, qid, args.repeat, args.alternate)
             line = (f"{qid:<48} {m['rows']:>7,} {m['raw'] * 1e3:>9.2f} {m['ours'] * 1e3:>9.2f} "
                     f"{(m['ours'] - m['raw']) * 1e3:>+9.2f} {m['allowed'] * 1e3:>9.2f}  {'ok' if m['ok'] else 'OVER'}")
             if args.cold:
