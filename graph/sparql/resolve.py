@@ -55,8 +55,23 @@ KNOWN_SHOWN = 12
 
 def normal(text: str) -> str:
     """A name as compared: case-folded, without diacritics, inner spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded).translate(_COMBINING)
+    return " ".join(folded.split())
+
+
+class _Combining(dict):
+    """For ``str.translate``: drops combining characters (``unicodedata.combining``), keeps
+    every other; each character is looked up once."""
+
+    def __missing__(self, code: int):
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_COMBINING = _Combining()
 
 
 @dataclass
