@@ -323,13 +323,13 @@ def fetch_partners(source=None, *, district: str | None = None, status=EXISTING,
         town_rank, coop_members = rank.get, members.get
         for cooperation, member in rows:
             r = town_rank(member)
-            if r is not None and cooperation in chosen:
+            if r is not None:
                 found = coop_members(cooperation)
                 if found is None:
                     members[cooperation] = [r]
                 else:
                     found.append(r)
         del rows
-        iris = sorted(members)
+        iris = sorted(c for c in members if c in chosen)
         ranks = [tuple(sorted(set(members[iri]))) for iri in iris]
     return PartnerFacts(lang=lang, district=scope, status=wanted, towns=towns, cooperations=iris, members=ranks, query=gq)

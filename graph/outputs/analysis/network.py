@@ -158,9 +158,10 @@ def partner_graph(facts: PartnerFacts) -> nx.Graph:
         extend = keys.extend
         for ranks in facts.members:          # ranks ascending: a < b, and a * n + b sorts as (a, b)
             extend([a * n + b for a, b in combinations(ranks, 2)])
+        keys.sort()                          # counted in key order: the items come out sorted
         shared = _SharedDetails(facts)
         adjacency = G.adj._atlas
-        for key, weight in sorted(Counter(keys).items()):
+        for key, weight in Counter(keys).items():
             data = PairData(weight=weight)
             data._lazy = (shared, key)
             a, b = names[key // n], names[key % n]
