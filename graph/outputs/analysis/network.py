@@ -129,8 +129,9 @@ def partner_network(source=None, *, district: str | None = None, status=EXISTING
     memberships only (:func:`~graph.facts.network.fetch_partners`), counts the pairs in one
     pass and builds the graph from prepared edges; what an edge shares (``cooperations``,
     ``facilities``, ``areas``, ``statuses``, ``documents``) is filled in when first read
-    (:class:`PairData`). About 1.5 s for 80,000 cooperations among the 10,978 German
-    municipalities (176,719 pairs; 2 cores).
+    (:class:`PairData`). For 80,000 cooperations among the 10,978 German municipalities
+    (176,719 pairs) about twice the raw-pyoxigraph-plus-numpy bound of benchmarks/run.py;
+    ``town_graph(fetch(...))`` takes about seven times the bound.
 
     >>> G = partner_network(find_project().root / "tests/fixtures/analysis/small.ttl", district="09999")
     >>> aberg, bedorf = (f"https://example.org/ikz-test/municipality/0999900{i}" for i in (1, 2))
