@@ -158,21 +158,34 @@ SELECT ?town WHERE { ?town a ikz:Municipality }
 def incidence_product(store: ox.Store) -> tuple:
     """The bound for the partner network: the town × cooperation incidence matrix B read from
     raw pyoxigraph, and B·Bᵀ above the diagonal (town pairs and their shared cooperations) as
-    a sparse product in numpy. Returns (pair keys, weights)."""
+    a sparse product in numpy. Returns (pair keys, weights).
+
+    The TSV lines are read as bytes (a term is the same ``<iri>`` in both answers), numbered
+    by two dicts and deduplicated as integer keys: no Python object per row beyond the
+    split, no tuple-to-array conversion."""
     import numpy as np
 
-    from graph.sparql.result import plain_rows
+    tsv = ox.QueryResultsFormat.TSV
+    town_lines = store.query(TOWNS).serialize(format=tsv).split(b"\n")[1:]
+    towns = {line: i for i, line in enumerate(line for line in town_lines if line)}
+    cooperations: dict[bytes, int] = {}
+    number = cooperations.setdefault
+    town_of, cooperation_of = [], []
+    for line in store.query(MEMBERS_OF_TOWNS).serialize(format=tsv).split(b"\n")[1:]:
+        cooperation, _, town = line.partition(b"\t")
+        t = towns.get(town)
+        if t is not None:
+            town_of.append(t)
+            cooperation_of.append(number(cooperation, len(cooperations)))
+    n = len(towns)
 
-    _, rows = plain_rows(store.query(MEMBERS_OF_TOWNS).serialize(format=ox.QueryResultsFormat.TSV))
-    _, town_rows = plain_rows(store.query(TOWNS).serialize(format=ox.QueryResultsFormat.TSV))
-    known = {row[0] for row in town_rows}
-    rows = [row for row in rows if row[1] in known]
-    towns: dict[str, int] = {}
-    cooperations: dict[str, int] = {}
-    pairs = np.array([(cooperations.setdefault(c, len(cooperations)), towns.setdefault(t, len(towns)))
-                      for c, t in set(rows)], dtype=np.int64).reshape(-1, 2)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    coop, town = pairs[order, 0], pairs[order, 1]
+    def distinct(values):   # sorted, each once, with counts (np.unique hashes first: 5x slower here)
+        values = np.sort(values)
+        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        return values[starts], np.diff(np.r_[starts, len(values)])
+
+    incidence, _ = distinct(np.array(cooperation_of, dtype=np.int64) * n + np.array(town_of, dtype=np.int64))
+    coop, town = np.divmod(incidence, n)                      # sorted by cooperation, then town
     starts = np.flatnonzero(np.r_[True, coop[1:] != coop[:-1]])
     ends = np.r_[starts[1:], len(coop)]
     index = np.arange(len(coop))
@@ -180,8 +193,7 @@ def incidence_product(store: ox.Store) -> tuple:
     left = np.repeat(index, after)
     right = left + 1 + (np.arange(after.sum()) - np.repeat(np.cumsum(after) - after, after))
     a, b = np.minimum(town[left], town[right]), np.maximum(town[left], town[right])
-    keys, weights = np.unique(a * len(towns) + b, return_counts=True)
-    return keys, weights
+    return distinct(a * n + b)
 
 
 class Rows(list):

@@ -472,6 +472,10 @@ def test_projection_is_right_at_scale():
     store, expected = _synthetic_store(20_000)
     G = town_graph(fetch(store))
     assert pairs(G) == expected
+    lean = A.partner_network(store)                 # read lean, details on first read: the same graph
+    assert pairs(lean) == expected and list(lean.edges) == list(G.edges) and list(lean.nodes) == list(G.nodes)
+    for a, b in list(G.edges)[::997]:
+        assert dict(lean[a][b]) == G[a][b] and len(G[a][b]["cooperations"]) == G[a][b]["weight"]
 
 
 # -- the command ----------------------------------------------------------------------------------

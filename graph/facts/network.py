@@ -182,6 +182,48 @@ def gc_paused():
             gc.enable()
 
 
+def _read_towns(gq, lang: str, scope: str | None) -> tuple[dict[str, str], dict[str, Town]]:
+    """The towns' labels and the towns in scope (the nodes of the networks), in node order."""
+    town_labels = read_labels(gq, lang, towns_only=True)
+    towns = read_towns(gq, town_labels, district=scope)
+    if scope is None:  # as before: a town is a node of the network when it has a district
+        towns = {iri: town for iri, town in towns.items() if town.district}
+    return town_labels, towns
+
+
+def _read_cooperations(gq, members: dict[str, list[str]], acting: dict[str, set], rank: dict[str, int]) -> dict[str, Cooperation]:
+    """The cooperations (``cooperations.rq``) that have members in ``members``, aggregated: one
+    :class:`Cooperation` each, sorted by IRI, their towns in the order of ``rank``."""
+    status_of: dict[str, set] = defaultdict(set)
+    other: dict[str, list[set]] = {}
+    for cooperation, cls, status, area, _legal, facility, document in plain_rows(gq, "cooperations"):
+        if cooperation not in members:
+            continue
+        sets = other.get(cooperation)
+        if sets is None:
+            sets = other[cooperation] = [set(), set(), set(), set()]
+        sets[0].add(cls)
+        if status is not None:
+            status_of[cooperation].add(status)
+        if area is not None:
+            sets[1].add(area)
+        if facility is not None:
+            sets[2].add(facility)
+        if document is not None:
+            sets[3].add(document)
+
+    cooperations: dict[str, Cooperation] = {}
+    by_rank = rank.__getitem__
+    for iri in sorted(other):
+        classes, areas, facilities, documents = other[iri]
+        cooperations[iri] = Cooperation(
+            iri, _first(status_of[iri]), _tuple(classes), _tuple(areas), _first(facilities),
+            tuple(sorted(set(members[iri]), key=by_rank)),
+            _tuple(acting[iri]) if iri in acting else (), _tuple(documents),
+        )
+    return cooperations
+
+
 def fetch(source=None, *, district: str | None = None, lang: str = "de", project=None) -> CooperationData:
     """Read what the analyses need from a graph, once.
 
@@ -194,10 +236,7 @@ def fetch(source=None, *, district: str | None = None, lang: str = "de", project
     gq, version = open_source(source, project)
     scope = str(gq.term("district", district, "district")) if district else None
     with gc_paused():
-        town_labels = read_labels(gq, lang, towns_only=True)
-        towns = read_towns(gq, town_labels, district=scope)
-        if scope is None:  # as before: a town is a node of the network when it has a district
-            towns = {iri: town for iri, town in towns.items() if town.district}
+        town_labels, towns = _read_towns(gq, lang, scope)
         rank = {t: i for i, t in enumerate(towns)}
 
         members: dict[str, list[str]] = defaultdict(list)
@@ -209,33 +248,7 @@ def fetch(source=None, *, district: str | None = None, lang: str = "de", project
             if member in rank:
                 acting[cooperation].add((member, office))
 
-        status_of: dict[str, set] = defaultdict(set)
-        other: dict[str, list[set]] = {}
-        for cooperation, cls, status, area, _legal, facility, document in plain_rows(gq, "cooperations"):
-            if cooperation not in members:
-                continue
-            sets = other.get(cooperation)
-            if sets is None:
-                sets = other[cooperation] = [set(), set(), set(), set()]
-            sets[0].add(cls)
-            if status is not None:
-                status_of[cooperation].add(status)
-            if area is not None:
-                sets[1].add(area)
-            if facility is not None:
-                sets[2].add(facility)
-            if document is not None:
-                sets[3].add(document)
-
-        cooperations: dict[str, Cooperation] = {}
-        by_rank = rank.__getitem__
-        for iri in sorted(other):
-            classes, areas, facilities, documents = other[iri]
-            cooperations[iri] = Cooperation(
-                iri, _first(status_of[iri]), _tuple(classes), _tuple(areas), _first(facilities),
-                tuple(sorted(set(members[iri]), key=by_rank)),
-                _tuple(acting[iri]) if iri in acting else (), _tuple(documents),
-            )
+        cooperations = _read_cooperations(gq, members, acting, rank)
 
     concepts = read_concepts(gq)
     broader = {a: concepts.broader(a) for a in concepts.scheme_members(str(IKZ.ServiceAreaScheme))}
@@ -243,3 +256,80 @@ def fetch(source=None, *, district: str | None = None, lang: str = "de", project
         lang=lang, district=scope, towns=towns, cooperations=cooperations,
         broader=dict(sorted(broader.items())), labels=dict(town_labels), query=gq, source_version=version,
     )
+
+
+@dataclass
+class PartnerFacts:
+    """What the town-town network needs and nothing more (see :func:`fetch_partners`): the
+    towns in node order and the selected cooperations (sorted by IRI), each with the node
+    ranks of its towns in scope. The rest of a cooperation (areas, facility, sources) is read
+    on first use by :meth:`details`.
+
+    >>> from graph.core.project import find_project
+    >>> facts = fetch_partners(find_project().root / "tests/fixtures/analysis/small.ttl", district="09999")
+    >>> names = [t.label for t in facts.towns.values()]
+    >>> len(facts.cooperations), facts.cooperations[0].rsplit("/", 1)[1], [names[r] for r in facts.members[0]]
+    (6, 'beratung-mitte', ['Cdorf', 'Dstadt'])
+    >>> facts.details()[facts.cooperations[0]].facility.rsplit("/", 1)[1]
+    'beratung-mitte'
+    """
+
+    lang: str
+    district: str | None
+    status: frozenset[str] | None
+    towns: dict[str, Town]
+    cooperations: list[str]
+    members: list[tuple[int, ...]]               # per cooperation: node ranks, ascending, distinct
+    query: object | None = field(default=None, repr=False)
+    _details: dict[str, Cooperation] | None = field(default=None, repr=False)
+
+    def details(self) -> dict[str, Cooperation]:
+        """The selected cooperations as :class:`Cooperation` (status, classes, areas, facility,
+        documents; towns as IRIs), read once, on first use (``cooperations.rq``)."""
+        if self._details is None:
+            names = list(self.towns)
+            members = {iri: [names[r] for r in ranks] for iri, ranks in zip(self.cooperations, self.members)}
+            with gc_paused():
+                self._details = _read_cooperations(self.query, members, {}, {t: i for i, t in enumerate(names)})
+        return self._details
+
+
+def fetch_partners(source=None, *, district: str | None = None, status=EXISTING, lang: str = "de",
+                   project=None) -> PartnerFacts:
+    """Read what the town-town network needs, from the selective side: the towns in scope
+    (as :func:`fetch`), the cooperations with ``status`` (``cooperation-status.rq``, one row
+    each) and their members among those towns (``partner-in.rq``, the derived facts of a
+    build; ``memberships.rq`` for a graph without them: the same rows). Plain rows only; no
+    cooperation details, no labels beyond the towns'.
+    """
+    if lang not in LANGS:
+        raise FactsError(msg("facts.unknown_language", value=lang), where="--lang", fix=msg("facts.unknown_language_fix"))
+    wanted = statuses(status)
+    gq, _ = open_source(source, project)
+    scope = str(gq.term("district", district, "district")) if district else None
+    with gc_paused():
+        _, towns = _read_towns(gq, lang, scope)
+        rank = {t: i for i, t in enumerate(towns)}
+        status_of: dict[str, set] = {}
+        for cooperation, value in plain_rows(gq, "cooperation-status"):
+            found = status_of.setdefault(cooperation, set())
+            if value is not None:
+                found.add(value)
+        chosen = {c for c, found in status_of.items() if wanted is None or _first(found) in wanted}
+        del status_of
+        # the derived ikz:partnerIn when the graph has it (every build does), else the memberships
+        rows = plain_rows(gq, "partner-in") or plain_rows(gq, "memberships")
+        members: dict[str, list[int]] = {}
+        town_rank, coop_members = rank.get, members.get
+        for cooperation, member in rows:
+            r = town_rank(member)
+            if r is not None:
+                found = coop_members(cooperation)
+                if found is None:
+                    members[cooperation] = [r]
+                else:
+                    found.append(r)
+        del rows
+        iris = sorted(c for c in members if c in chosen)
+        ranks = [tuple(sorted(set(members[iri]))) for iri in iris]
+    return PartnerFacts(lang=lang, district=scope, status=wanted, towns=towns, cooperations=iris, members=ranks, query=gq)

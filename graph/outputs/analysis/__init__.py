@@ -17,7 +17,8 @@ Functions:
 * :func:`fetch` reads the graph (optionally one district: ``district="05954"``);
 * :func:`bipartite_graph` (town–facility) and :func:`town_graph` (town–town, weighted, edges
   carrying the cooperations, facilities, service areas and source documents they rest on);
-  :func:`partner_network` is both steps in one call;
+  :func:`partner_network` is the town–town network in one call, read lean (towns, statuses,
+  memberships only; an edge's details are read when first asked for);
 * :func:`centrality` (degree, weighted degree, betweenness), :func:`cut_towns`,
   :func:`groups` (Louvain with a fixed seed), :func:`density`;
 * :func:`coverage` (town × service area), :func:`gaps`, :func:`candidate_partners` (a

@@ -14,7 +14,7 @@ values out, deterministic for the same input.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 
 import networkx as nx
@@ -23,7 +23,8 @@ from graph.core.project import Project
 from graph.core.errors import IKZError
 from graph.core.i18n import msg
 from graph.core.project import find_project  # noqa: F401 - used by the doctests
-from graph.facts.network import EXISTING, Cooperation, CooperationData, fetch, gc_paused, statuses
+from graph.facts.network import (EXISTING, Cooperation, CooperationData, PartnerFacts, fetch, fetch_partners,
+                                 gc_paused, statuses)
 
 #: Seed of the community detection (Louvain); the same seed gives the same groups.
 DEFAULT_SEED = 2016
@@ -87,6 +88,23 @@ def town_graph(data: CooperationData, status=EXISTING, *, via: str = "cooperatio
         return _add_town_edges(G, data.selected(status), via)
 
 
+def _attributes(cooperations: list[Cooperation], via: str = "cooperation") -> dict:
+    """An edge's attributes from the cooperations its two towns share (sorted by IRI)."""
+    if len(cooperations) == 1:  # most pairs share one cooperation: no sets to build
+        c = cooperations[0]
+        return {"weight": 1, "cooperations": (c.iri,), "facilities": (c.facility,) if c.facility else (),
+                "areas": c.areas, "statuses": (c.status,) if c.status else (), "documents": c.documents}
+    facilities = tuple(sorted({c.facility for c in cooperations if c.facility}))
+    return {
+        "weight": len(facilities) if via == "facility" else len(cooperations),
+        "cooperations": tuple(c.iri for c in cooperations),
+        "facilities": facilities,
+        "areas": tuple(sorted({x for c in cooperations for x in c.areas})),
+        "statuses": tuple(sorted({c.status for c in cooperations if c.status})),
+        "documents": tuple(sorted({d for c in cooperations for d in c.documents})),
+    }
+
+
 def _add_town_edges(G: nx.Graph, selected: list[Cooperation], via: str) -> nx.Graph:
     shared: dict[tuple[str, str], list[Cooperation]] = defaultdict(list)
     for c in selected:
@@ -99,38 +117,184 @@ def _add_town_edges(G: nx.Graph, selected: list[Cooperation], via: str) -> nx.Gr
                 shared[pair].append(c)
     rank = {n: i for i, n in enumerate(G.nodes)}
 
-    def attributes(cooperations: list[Cooperation]) -> dict:
-        if len(cooperations) == 1:  # most pairs share one cooperation: no sets to build
-            c = cooperations[0]
-            return {"weight": 1, "cooperations": (c.iri,), "facilities": (c.facility,) if c.facility else (),
-                    "areas": c.areas, "statuses": (c.status,) if c.status else (), "documents": c.documents}
-        facilities = tuple(sorted({c.facility for c in cooperations if c.facility}))
-        return {
-            "weight": len(facilities) if via == "facility" else len(cooperations),
-            "cooperations": tuple(c.iri for c in cooperations),
-            "facilities": facilities,
-            "areas": tuple(sorted({x for c in cooperations for x in c.areas})),
-            "statuses": tuple(sorted({c.status for c in cooperations if c.status})),
-            "documents": tuple(sorted({d for c in cooperations for d in c.documents})),
-        }
-
-    G.add_edges_from((a, b, attributes(cs)) for (a, b), cs in sorted(shared.items(), key=lambda e: (rank[e[0][0]], rank[e[0][1]])))
+    G.add_edges_from((a, b, _attributes(cs, via)) for (a, b), cs in sorted(shared.items(), key=lambda e: (rank[e[0][0]], rank[e[0][1]])))
     return G
 
 
 def partner_network(source=None, *, district: str | None = None, status=EXISTING, via: str = "cooperation",
                     lang: str = "de", project: Project | str | None = None) -> nx.Graph:
-    """:func:`fetch` then :func:`town_graph`: the weighted town-town network of a graph in one
-    call (``source`` and ``district`` as for :func:`fetch`). About 4 s for 80,000 cooperations
-    among the 10,978 German municipalities (2 cores).
+    """The weighted town-town network of a graph in one call (``source`` and ``district`` as
+    for :func:`fetch`): the same graph as ``town_graph(fetch(...), status, via=via)``, read
+    lean. For ``via="cooperation"`` it reads the towns, the cooperations' statuses and the
+    memberships only (:func:`~graph.facts.network.fetch_partners`), counts the pairs in one
+    pass and builds the graph from prepared edges; what an edge shares (``cooperations``,
+    ``facilities``, ``areas``, ``statuses``, ``documents``) is filled in when first read
+    (:class:`PairData`). For 80,000 cooperations among the 10,978 German municipalities
+    (176,719 pairs) about twice the raw-pyoxigraph-plus-numpy bound of benchmarks/run.py;
+    ``town_graph(fetch(...))`` takes about seven times the bound.
 
-    >>> partner_network(find_project().root / "tests/fixtures/analysis/small.ttl", district="09999").size(weight="weight")
-    7.0
+    >>> G = partner_network(find_project().root / "tests/fixtures/analysis/small.ttl", district="09999")
+    >>> aberg, bedorf = (f"https://example.org/ikz-test/municipality/0999900{i}" for i in (1, 2))
+    >>> G.size(weight="weight"), [a.rsplit("/", 1)[1] for a in G.edges[aberg, bedorf]["areas"]]
+    (7.0, ['Beratung', 'Inobhutnahme'])
     """
-    return town_graph(fetch(source, district=district, lang=lang, project=project), status, via=via)
+    if via not in ("cooperation", "facility"):
+        raise AnalysisError(msg("analysis.unknown_projection", value=via), fix=msg("analysis.unknown_projection_fix"))
+    if via == "facility":   # weighted by distinct facilities: needs every cooperation's facility
+        return town_graph(fetch(source, district=district, lang=lang, project=project), status, via=via)
+    return partner_graph(fetch_partners(source, district=district, status=status, lang=lang, project=project))
 
 
+def partner_graph(facts: PartnerFacts) -> nx.Graph:
+    """The town-town network of :func:`~graph.facts.network.fetch_partners`' facts (see
+    :func:`partner_network`): nodes as in :func:`town_graph`, an edge per pair of towns that
+    share a selected cooperation, weighted by how many they share, in node order."""
+    G = nx.Graph(kind="town-town", via="cooperation", status=sorted(facts.status or []), district=facts.district)
+    names = list(facts.towns)
+    n = len(names)
+    with gc_paused():
+        G.add_nodes_from((iri, {"kind": "town", "bipartite": 0, "label": town.label, "ags": town.ags,
+                                "district": town.district}) for iri, town in facts.towns.items())
+        keys: list[int] = []
+        extend = keys.extend
+        for ranks in facts.members:          # ranks ascending: a < b, and a * n + b sorts as (a, b)
+            extend([a * n + b for a, b in combinations(ranks, 2)])
+        keys.sort()                          # counted in key order: the items come out sorted
+        shared = _SharedDetails(facts)
+        adjacency = G.adj._atlas
+        for key, weight in Counter(keys).items():
+            data = PairData(weight=weight)
+            data._lazy = (shared, key)
+            a, b = names[key // n], names[key % n]
+            # the prepared dict itself is the edge's attribute dict (add_edges_from would copy it
+            # into a new plain dict); the graph is new, so networkx has nothing cached to clear
+            adjacency[a][b] = data
+            adjacency[b][a] = data
+    return G
 
+
+class _SharedDetails:
+    """What the edges of one partner network share: the towns' cooperations (built on the first
+    edge read) and the cooperations' details (:meth:`PartnerFacts.details`)."""
+
+    def __init__(self, facts: PartnerFacts):
+        self.facts = facts
+        self.by_town: list[set[int]] | None = None
+
+    def attributes(self, key: int) -> dict:
+        """The attributes of the edge ``key`` (ranks a * n + b)."""
+        if self.by_town is None:
+            by_town: list[set[int]] = [set() for _ in self.facts.towns]
+            for index, ranks in enumerate(self.facts.members):
+                for rank in ranks:
+                    by_town[rank].add(index)
+            self.by_town = by_town
+        a, b = divmod(key, len(self.by_town))
+        details, iris = self.facts.details(), self.facts.cooperations
+        return _attributes([details[iris[i]] for i in sorted(self.by_town[a] & self.by_town[b])])
+
+
+class PairData(dict):
+    """The attribute dict of an edge of :func:`partner_network`: ``weight`` at once; the rest
+    (``cooperations``, ``facilities``, ``areas``, ``statuses``, ``documents``, as in
+    :func:`town_graph`) filled in on the first read of anything else, so a national network
+    that is only counted, grouped or measured never reads 80,000 cooperations' details. Reads
+    like the dict it becomes: ``d["areas"]``, ``d.get``, ``in``, iteration, ``dict(d)``, copies.
+
+    >>> G = partner_network(find_project().root / "tests/fixtures/analysis/small.ttl", district="09999")
+    >>> d = G["https://example.org/ikz-test/municipality/09999001"]["https://example.org/ikz-test/municipality/09999002"]
+    >>> dict.__len__(d), d["weight"], len(d), sorted(d)[:2]
+    (1, 2, 6, ['areas', 'cooperations'])
+    """
+
+    __slots__ = ("_lazy",)       # (shared details, pair key) until filled, then None
+
+    def _fill(self) -> None:
+        lazy = getattr(self, "_lazy", None)
+        if lazy is not None:
+            self._lazy = None
+            for key, value in lazy[0].attributes(lazy[1]).items():
+                dict.setdefault(self, key, value)     # what a caller set stays
+
+    def __missing__(self, key):
+        if getattr(self, "_lazy", None) is None:
+            raise KeyError(key)
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        if getattr(self, "_lazy", None) is not None and not dict.__contains__(self, key):
+            self._fill()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key) -> bool:
+        if getattr(self, "_lazy", None) is not None and not dict.__contains__(self, key):
+            self._fill()
+        return dict.__contains__(self, key)
+
+    def setdefault(self, key, default=None):
+        self._fill()
+        return dict.setdefault(self, key, default)
+
+    def pop(self, key, *default):
+        self._fill()
+        return dict.pop(self, key, *default)
+
+    def popitem(self):
+        self._fill()
+        return dict.popitem(self)
+
+    def __iter__(self):
+        self._fill()
+        return dict.__iter__(self)
+
+    def __reversed__(self):
+        self._fill()
+        return dict.__reversed__(self)
+
+    def __len__(self) -> int:
+        self._fill()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._fill()
+        return dict.keys(self)
+
+    def values(self):
+        self._fill()
+        return dict.values(self)
+
+    def items(self):
+        self._fill()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        self._fill()
+        return dict(dict.items(self))
+
+    def __eq__(self, other) -> bool:
+        self._fill()
+        if isinstance(other, PairData):
+            other._fill()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = None
+
+    def __or__(self, other):
+        return self.copy() | other
+
+    def __ror__(self, other):
+        return dict(other) | self.copy()
+
+    def __repr__(self) -> str:
+        self._fill()
+        return dict.__repr__(self)
+
+    def __reduce__(self):   # pickle, copy, deepcopy: a plain dict of every attribute
+        return dict, (self.copy(),)
 
 
 def centrality(G: nx.Graph, *, k: int | None = None, seed: int = DEFAULT_SEED) -> dict:
