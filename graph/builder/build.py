@@ -184,10 +184,23 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     _check_loaded(loaded, declared, scan)
     say(msg("build.step.quotes"))
     rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
-    positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
-    store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in positions)
-    derive(store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
+    # The quotes are matched in Python while Oxigraph derives facts on the other core (the
+    # rules read stated facts, never the positions); the positions are added after the derived
+    # facts, as one N-Triples load: the same order on every run.
+    with ThreadPoolExecutor(1) as pool:
+        derived = pool.submit(derive, store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
+        try:
+            positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
+        finally:
+            derived.result()
+    if positions:
+        store.bulk_load(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
     return loaded
+
+
+def _ntriples(triples) -> bytes:
+    """Triples as N-Triples bytes (pyoxigraph writes each term in N-Triples syntax)."""
+    return "".join(f"{x.subject} {x.predicate} {x.object} .\n" for x in triples).encode()
 
 
 #: Files up to this size are parsed in Python (to point at lines in messages); larger ones are
@@ -395,23 +408,33 @@ def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) 
     :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests."""
     prefixes = dict(sorted(loaded.prefixes.items()))
     size = len(loaded.store)
-    if size <= SORTED_OUTPUT_LIMIT:
-        source = sorted((q.triple for q in loaded.store), key=_sort_key)
-        write = lambda sink, fmt, **kw: ox.serialize(source, output=sink, format=fmt, **kw)  # noqa: E731
-    else:
-        write = lambda sink, fmt, **kw: loaded.store.dump(output=sink, format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
+    source = sorted((q.triple for q in loaded.store), key=_sort_key) if size <= SORTED_OUTPUT_LIMIT else None
     jobs = [("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {})]
     if jsonld or (jsonld is None and size <= JSONLD_DEFAULT_LIMIT):
         jobs.append(("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
 
     def one(job):
         name, fmt, kwargs = job
+        if source is None:  # the store's order: Oxigraph writes the file itself (no Python per chunk) ...
+            loaded.store.dump(output=str(directory / name), format=fmt, from_graph=ox.DefaultGraph(), **kwargs)
+            return name, _digest(directory / name)  # ... and the digest is read back (hashlib frees the GIL)
         with open(directory / name, "wb") as handle:
             sink = _HashingWriter(handle)
-            write(sink, fmt, **kwargs)  # digested while written: no second read of the file
+            ox.serialize(source, output=sink, format=fmt, **kwargs)  # digested while written
         return name, sink.digest.hexdigest()
 
-    return dict(one(job) for job in jobs)  # one at a time: parallel dumps cost memory, not time
+    if source is not None:
+        return dict(one(job) for job in jobs)
+    with ThreadPoolExecutor(len(jobs)) as pool:  # the dumps release the GIL: one core each
+        return dict(pool.map(one, jobs))
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class _HashingWriter:
@@ -468,19 +491,26 @@ def _build(project, output, base, layers, extra_data, validator, say, store_dir,
     loaded = load_project(project, base, layers, extra_data, progress=say, store=store)
     del store
     say(msg("build.step.validation"))
-    with ThreadPoolExecutor(1) as pool:
-        data_checks = pool.submit(check_violations, loaded)
-        report = validate_project(loaded, validator)
-        failures = data_checks.result()
-    if not report.conforms:
-        raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
-    if failures:
-        raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
-    summary = summarize(loaded)
-    summary["data_checks_passed"] = violation_checks(project)
-    say(msg("build.step.writing"))
     with _atomic_directory(output) as staging:
-        summary["files"] = serialize(loaded, staging, jsonld)
+        # A large graph is written aside while it is validated (the dumps, the SHACL queries and
+        # the data checks each keep a core busy while Python waits); the folder is swapped in
+        # only after both passed, and thrown away otherwise.
+        with ThreadPoolExecutor(2) as pool:
+            data_checks = pool.submit(check_violations, loaded)
+            written = pool.submit(serialize, loaded, staging, jsonld) if len(loaded.store) > SORTED_OUTPUT_LIMIT else None
+            try:
+                report = validate_project(loaded, validator)
+                failures = data_checks.result()
+            finally:
+                files = written.result() if written is not None else None
+        if not report.conforms:
+            raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
+        if failures:
+            raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
+        summary = summarize(loaded)
+        summary["data_checks_passed"] = violation_checks(project)
+        say(msg("build.step.writing"))
+        summary["files"] = files if files is not None else serialize(loaded, staging, jsonld)
         if store_dir is not None:
             summary["store"] = str(store_final.resolve())
             loaded.store.flush()
