@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,34 +152,26 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     for name, namespace in data_prefixes(base).items():
         loaded.prefixes.setdefault(name, namespace)
     loaded.prefixes.setdefault("ikzsh", str(SHAPES))
-    registers = []
-    for path in project.register_files(layers):
-        say(msg("build.step.register", path=project.relative(path)))
-        with located(project.relative(path)):
-            register = load_register(path, base, project.relative(path))
-        registers.append(register)
-        store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in register.triples)
-        scan.triples(register.triples)
-        display = project.relative(path)
-        for ags, line in register.lines.items():
-            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{display}:{line}")
-    registered = {ags for r in registers for ags in r.municipalities}
+    # Large files are bulk-loaded by Oxigraph on one core (and their bytes scanned on the other)
+    # while Python parses the registers and the small files; those are added after the large
+    # ones, in file order: the same store order on every run.
     extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
-    for path in project.data_files(layers) + extra_files:
-        display = project.relative(path)
-        say(msg("build.step.data", path=display))
-        if path.stat().st_size <= SMALL_FILE:
-            triples, source = parse_turtle(path, base, display)
-            _check_municipality_keys(triples, registered, base, source)
-            store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
-            scan.triples(triples)
-            loaded.sources.append(source)
-        else:
-            with ThreadPoolExecutor(1) as pool:  # the file's bytes are scanned while Oxigraph loads it
-                scanned = pool.submit(scan.file, path)
-                _bulk_load(store, path, base, display)
-                scanned.result()
-            loaded.big_files.append(path)
+    files = project.data_files(layers) + extra_files
+    big = [path for path in files if path.stat().st_size > SMALL_FILE]
+    with ThreadPoolExecutor(2) as pool:
+        loading = pool.submit(_bulk_load_all, store, big, base, project) if big else None
+        scanning = [pool.submit(scan.file, path) for path in big]
+        try:
+            parsed = _parse_small(loaded, project, layers, files, set(big), scan, say)
+        except BaseException:
+            wait([job for job in [loading, *scanning] if job is not None])  # the small file's error first
+            raise
+        for job in [loading, *scanning]:
+            if job is not None:
+                job.result()
+    for triples in parsed:
+        store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+    loaded.big_files.extend(big)
     say(msg("build.step.checks"))
     _check_loaded(loaded, declared, scan)
     say(msg("build.step.quotes"))
@@ -201,6 +193,38 @@ def load_project(project: Project | None = None, base: str | None = None, layers
 def _ntriples(triples) -> bytes:
     """Triples as N-Triples bytes (pyoxigraph writes each term in N-Triples syntax)."""
     return "".join(f"{x.subject} {x.predicate} {x.object} .\n" for x in triples).encode()
+
+
+def _parse_small(loaded: LoadedGraph, project: Project, layers, files: list[Path], big: set, scan: Scan, say) -> list:
+    """Parse the registers and the small data files (checked, scanned, sources kept); return
+    their triples, one list per file, in file order."""
+    base, parsed, registers = loaded.base, [], []
+    for path in project.register_files(layers):
+        say(msg("build.step.register", path=project.relative(path)))
+        with located(project.relative(path)):
+            register = load_register(path, base, project.relative(path))
+        registers.append(register)
+        parsed.append(register.triples)
+        scan.triples(register.triples)
+        display = project.relative(path)
+        for ags, line in register.lines.items():
+            loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{display}:{line}")
+    registered = {ags for r in registers for ags in r.municipalities}
+    for path in files:
+        display = project.relative(path)
+        say(msg("build.step.data", path=display))
+        if path not in big:
+            triples, source = parse_turtle(path, base, display)
+            _check_municipality_keys(triples, registered, base, source)
+            parsed.append(triples)
+            scan.triples(triples)
+            loaded.sources.append(source)
+    return parsed
+
+
+def _bulk_load_all(store: ox.Store, paths: list[Path], base: str, project: Project) -> None:
+    for path in paths:
+        _bulk_load(store, path, base, project.relative(path))
 
 
 #: Files up to this size are parsed in Python (to point at lines in messages); larger ones are
@@ -495,19 +519,20 @@ def _build(project, output, base, layers, extra_data, validator, say, store_dir,
         # A large graph is written aside while it is validated (the dumps, the SHACL queries and
         # the data checks each keep a core busy while Python waits); the folder is swapped in
         # only after both passed, and thrown away otherwise.
-        with ThreadPoolExecutor(2) as pool:
+        with ThreadPoolExecutor(3) as pool:
             data_checks = pool.submit(check_violations, loaded)
             written = pool.submit(serialize, loaded, staging, jsonld) if len(loaded.store) > SORTED_OUTPUT_LIMIT else None
+            summary = pool.submit(summarize, loaded)
             try:
                 report = validate_project(loaded, validator)
                 failures = data_checks.result()
             finally:
                 files = written.result() if written is not None else None
+            summary = summary.result()
         if not report.conforms:
             raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
         if failures:
             raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
-        summary = summarize(loaded)
         summary["data_checks_passed"] = violation_checks(project)
         say(msg("build.step.writing"))
         summary["files"] = files if files is not None else serialize(loaded, staging, jsonld)
