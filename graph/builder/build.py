@@ -178,7 +178,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
     # The quotes are matched in Python while Oxigraph derives facts on the other core (the
     # rules read stated facts, never the positions); the positions are added after the derived
-    # facts, as one N-Triples load: the same order on every run.
+    # facts, as one N-Triples text: the same order on every run.
     with ThreadPoolExecutor(1) as pool:
         derived = pool.submit(derive, store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
         try:
@@ -186,7 +186,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
         finally:
             derived.result()
     if positions:
-        store.bulk_load(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
+        store.load(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
     return loaded
 
 
@@ -427,9 +427,10 @@ SORTED_OUTPUT_LIMIT = 50_000
 JSONLD_DEFAULT_LIMIT = 1_000_000
 
 
-def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) -> dict[str, str]:
+def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None, parallel: bool = True) -> dict[str, str]:
     """Write the graph as Turtle, N-Triples and (``jsonld``; default: for graphs up to
-    :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests."""
+    :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests.
+    ``parallel``: a large graph's files are written at the same time (one core each)."""
     prefixes = dict(sorted(loaded.prefixes.items()))
     size = len(loaded.store)
     source = sorted((q.triple for q in loaded.store), key=_sort_key) if size <= SORTED_OUTPUT_LIMIT else None
@@ -447,7 +448,7 @@ def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) 
             ox.serialize(source, output=sink, format=fmt, **kwargs)  # digested while written
         return name, sink.digest.hexdigest()
 
-    if source is not None:
+    if source is not None or not parallel:
         return dict(one(job) for job in jobs)
     with ThreadPoolExecutor(len(jobs)) as pool:  # the dumps release the GIL: one core each
         return dict(pool.map(one, jobs))
@@ -519,20 +520,20 @@ def _build(project, output, base, layers, extra_data, validator, say, store_dir,
         # A large graph is written aside while it is validated (the dumps, the SHACL queries and
         # the data checks each keep a core busy while Python waits); the folder is swapped in
         # only after both passed, and thrown away otherwise.
-        with ThreadPoolExecutor(3) as pool:
+        with ThreadPoolExecutor(2) as pool:
             data_checks = pool.submit(check_violations, loaded)
-            written = pool.submit(serialize, loaded, staging, jsonld) if len(loaded.store) > SORTED_OUTPUT_LIMIT else None
-            summary = pool.submit(summarize, loaded)
+            written = (pool.submit(serialize, loaded, staging, jsonld, parallel=False)
+                       if len(loaded.store) > SORTED_OUTPUT_LIMIT else None)
             try:
                 report = validate_project(loaded, validator)
                 failures = data_checks.result()
             finally:
                 files = written.result() if written is not None else None
-            summary = summary.result()
         if not report.conforms:
             raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
         if failures:
             raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
+        summary = summarize(loaded)
         summary["data_checks_passed"] = violation_checks(project)
         say(msg("build.step.writing"))
         summary["files"] = files if files is not None else serialize(loaded, staging, jsonld)
