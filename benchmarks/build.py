@@ -94,13 +94,15 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="fresh runs of each (medians are compared)")
     parser.add_argument("--store-dir", action="store_true", help="also build into an on-disk store")
     parser.add_argument("--keep", help="write the build here (default: a temporary folder, removed)")
+    parser.add_argument("--root", default=str(ROOT), help="the code tree to build with (e.g. a checkout of main: before/after)")
     args = parser.parse_args(argv)
+    root = str(Path(args.root).resolve())
     work = Path(args.keep or tempfile.mkdtemp(prefix="ikz-bench-build-"))
     out = work / "graph"
     try:
         builds, bulks = [], []
         for _ in range(args.repeat):
-            builds.append(fresh(BUILD, root=str(ROOT), out=str(out), data=str(Path(args.data).resolve()), store_dir=None))
+            builds.append(fresh(BUILD, root=root, out=str(out), data=str(Path(args.data).resolve()), store_dir=None))
             bulks.append(fresh(BULK, path=str(out / "ikz.nt")))
             print_steps(builds[-1])
             print(f"build {builds[-1]['seconds']:.2f} s (CPU {builds[-1]['cpu']:.1f} s), "
@@ -118,7 +120,7 @@ def main(argv=None) -> int:
         print(f"VmHWM build {build_mb:.0f} MB vs bulk-loaded store {bulk_mb:.0f} MB = {build_mb / bulk_mb:.2f}x (target <= 1.2x)")
         if args.store_dir:
             disk = work / "disk"
-            on_disk = fresh(BUILD, root=str(ROOT), out=str(disk / "graph"), data=str(Path(args.data).resolve()),
+            on_disk = fresh(BUILD, root=root, out=str(disk / "graph"), data=str(Path(args.data).resolve()),
                             store_dir=str(disk / "store"))
             print_steps(on_disk)
             print(f"build --store-dir {on_disk['seconds']:.2f} s = {on_disk['seconds'] / bulk_s:.2f}x the bulk load, "

@@ -571,12 +571,21 @@ class _atomic_directory:
         if kind is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
-        for path in self.staging.iterdir():
-            if path.is_file():
-                with open(path, "rb") as handle:
-                    os.fsync(handle.fileno())
-        if self.target.exists():
-            self.target.rename(self.backup)
-        self.staging.rename(self.target)
+        swapped = False
+        try:  # an interrupt (Ctrl-C) during the fsyncs or between the renames: the old folder stays
+            for path in self.staging.iterdir():
+                if path.is_file():
+                    with open(path, "rb") as handle:
+                        os.fsync(handle.fileno())
+            if self.target.exists():
+                self.target.rename(self.backup)
+            self.staging.rename(self.target)
+            swapped = True
+        except BaseException:
+            if not swapped:
+                if self.backup.exists() and not self.target.exists():
+                    self.backup.rename(self.target)
+                shutil.rmtree(self.staging, ignore_errors=True)
+            raise
         shutil.rmtree(self.backup, ignore_errors=True)
         return False
