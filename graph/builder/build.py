@@ -137,6 +137,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     if unknown:
         raise SourceDataError(msg("build.layer.unknown", layer=unknown[0]),
                               fix=msg("build.layer.unknown-fix", layers=", ".join(OPTIONAL_LAYERS)))
+    on_disk = store is not None  # build(store_dir=...) passes its on-disk store: bulk loads there
     store = ox.Store() if store is None else store
     loaded = LoadedGraph(project, base, store)
     declared: set[str] = set()
@@ -180,13 +181,13 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     # rules read stated facts, never the positions); the positions are added after the derived
     # facts, as one N-Triples text: the same order on every run.
     with ThreadPoolExecutor(1) as pool:
-        derived = pool.submit(derive, store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
+        derived = pool.submit(derive, store, on_disk)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
         try:
             positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
         finally:
             derived.result()
     if positions:
-        store.load(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
+        (store.bulk_load if on_disk else store.load)(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
     return loaded
 
 
