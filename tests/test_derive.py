@@ -73,6 +73,16 @@ def test_deriving_twice_adds_nothing(small):
     assert len(small) == before
 
 
+def test_bulk_derivation_adds_the_same_triples(small, tmp_path):
+    """``derive(store, bulk=True)`` (the on-disk store's way) adds what the INSERTs add."""
+    store = ox.Store(str(tmp_path / "store"))
+    store.load(SMALL.encode(), format=ox.RdfFormat.N_TRIPLES)
+    stated = len(store)
+    assert derive(store, bulk=True) == [p.stem for p in rule_files()]
+    assert len(store) > stated
+    assert {str(q) for q in store} == {str(q) for q in small}
+
+
 def test_a_rule_that_is_not_a_construct_is_refused():
     with pytest.raises(ValueError):
         as_insert("SELECT * WHERE { ?s ?p ?o }")

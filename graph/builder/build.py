@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +137,7 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     if unknown:
         raise SourceDataError(msg("build.layer.unknown", layer=unknown[0]),
                               fix=msg("build.layer.unknown-fix", layers=", ".join(OPTIONAL_LAYERS)))
+    on_disk = store is not None  # build(store_dir=...) passes its on-disk store: bulk loads there
     store = ox.Store() if store is None else store
     loaded = LoadedGraph(project, base, store)
     declared: set[str] = set()
@@ -152,42 +153,79 @@ def load_project(project: Project | None = None, base: str | None = None, layers
     for name, namespace in data_prefixes(base).items():
         loaded.prefixes.setdefault(name, namespace)
     loaded.prefixes.setdefault("ikzsh", str(SHAPES))
-    registers = []
+    # Large files are bulk-loaded by Oxigraph on one core (and their bytes scanned on the other)
+    # while Python parses the registers and the small files; those are added after the large
+    # ones, in file order: the same store order on every run.
+    extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
+    files = project.data_files(layers) + extra_files
+    big = [path for path in files if path.stat().st_size > SMALL_FILE]
+    with ThreadPoolExecutor(2) as pool:
+        loading = pool.submit(_bulk_load_all, store, big, base, project) if big else None
+        scanning = [pool.submit(scan.file, path) for path in big]
+        try:
+            parsed = _parse_small(loaded, project, layers, files, set(big), scan, say)
+        except BaseException:
+            wait([job for job in [loading, *scanning] if job is not None])  # the small file's error first
+            raise
+        for job in [loading, *scanning]:
+            if job is not None:
+                job.result()
+    for triples in parsed:
+        store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+    loaded.big_files.extend(big)
+    say(msg("build.step.checks"))
+    _check_loaded(loaded, declared, scan)
+    say(msg("build.step.quotes"))
+    rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
+    # The quotes are matched in Python while Oxigraph derives facts on the other core (the
+    # rules read stated facts, never the positions); the positions are added after the derived
+    # facts, as one N-Triples text: the same order on every run.
+    with ThreadPoolExecutor(1) as pool:
+        derived = pool.submit(derive, store, on_disk)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
+        try:
+            positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
+        finally:
+            derived.result()
+    if positions:
+        (store.bulk_load if on_disk else store.load)(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
+    return loaded
+
+
+def _ntriples(triples) -> bytes:
+    """Triples as N-Triples bytes (pyoxigraph writes each term in N-Triples syntax)."""
+    return "".join(f"{x.subject} {x.predicate} {x.object} .\n" for x in triples).encode()
+
+
+def _parse_small(loaded: LoadedGraph, project: Project, layers, files: list[Path], big: set, scan: Scan, say) -> list:
+    """Parse the registers and the small data files (checked, scanned, sources kept); return
+    their triples, one list per file, in file order."""
+    base, parsed, registers = loaded.base, [], []
     for path in project.register_files(layers):
         say(msg("build.step.register", path=project.relative(path)))
         with located(project.relative(path)):
             register = load_register(path, base, project.relative(path))
         registers.append(register)
-        store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in register.triples)
+        parsed.append(register.triples)
         scan.triples(register.triples)
         display = project.relative(path)
         for ags, line in register.lines.items():
             loaded._defined_in.setdefault(f"{base}municipality/{ags}", f"{display}:{line}")
     registered = {ags for r in registers for ags in r.municipalities}
-    extra_files = [p for d in extra_data for p in sorted(Path(d).rglob("*")) if p.suffix in (".ttl", ".nt")]
-    for path in project.data_files(layers) + extra_files:
+    for path in files:
         display = project.relative(path)
         say(msg("build.step.data", path=display))
-        if path.stat().st_size <= SMALL_FILE:
+        if path not in big:
             triples, source = parse_turtle(path, base, display)
             _check_municipality_keys(triples, registered, base, source)
-            store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in triples)
+            parsed.append(triples)
             scan.triples(triples)
             loaded.sources.append(source)
-        else:
-            with ThreadPoolExecutor(1) as pool:  # the file's bytes are scanned while Oxigraph loads it
-                scanned = pool.submit(scan.file, path)
-                _bulk_load(store, path, base, display)
-                scanned.result()
-            loaded.big_files.append(path)
-    say(msg("build.step.checks"))
-    _check_loaded(loaded, declared, scan)
-    say(msg("build.step.quotes"))
-    rows = [tuple(s) for s in loaded.select("quotes")]  # (quote, exact, document, file): the query's order
-    positions = check_quotes(rows, [project.data_dir, *map(Path, extra_data)], loaded.where)
-    store.extend(ox.Quad(x.subject, x.predicate, x.object) for x in positions)
-    derive(store)  # derived facts (graph/builder/derive/*.rq), validated and written with the rest
-    return loaded
+    return parsed
+
+
+def _bulk_load_all(store: ox.Store, paths: list[Path], base: str, project: Project) -> None:
+    for path in paths:
+        _bulk_load(store, path, base, project.relative(path))
 
 
 #: Files up to this size are parsed in Python (to point at lines in messages); larger ones are
@@ -390,28 +428,39 @@ SORTED_OUTPUT_LIMIT = 50_000
 JSONLD_DEFAULT_LIMIT = 1_000_000
 
 
-def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None) -> dict[str, str]:
+def serialize(loaded: LoadedGraph, directory: Path, jsonld: bool | None = None, parallel: bool = True) -> dict[str, str]:
     """Write the graph as Turtle, N-Triples and (``jsonld``; default: for graphs up to
-    :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests."""
+    :data:`JSONLD_DEFAULT_LIMIT` triples) JSON-LD into ``directory``; return digests.
+    ``parallel``: a large graph's files are written at the same time (one core each)."""
     prefixes = dict(sorted(loaded.prefixes.items()))
     size = len(loaded.store)
-    if size <= SORTED_OUTPUT_LIMIT:
-        source = sorted((q.triple for q in loaded.store), key=_sort_key)
-        write = lambda sink, fmt, **kw: ox.serialize(source, output=sink, format=fmt, **kw)  # noqa: E731
-    else:
-        write = lambda sink, fmt, **kw: loaded.store.dump(output=sink, format=fmt, from_graph=ox.DefaultGraph(), **kw)  # noqa: E731
+    source = sorted((q.triple for q in loaded.store), key=_sort_key) if size <= SORTED_OUTPUT_LIMIT else None
     jobs = [("ikz.ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes}), ("ikz.nt", ox.RdfFormat.N_TRIPLES, {})]
     if jsonld or (jsonld is None and size <= JSONLD_DEFAULT_LIMIT):
         jobs.append(("ikz.jsonld", ox.RdfFormat.JSON_LD, {}))
 
     def one(job):
         name, fmt, kwargs = job
+        if source is None:  # the store's order: Oxigraph writes the file itself (no Python per chunk) ...
+            loaded.store.dump(output=str(directory / name), format=fmt, from_graph=ox.DefaultGraph(), **kwargs)
+            return name, _digest(directory / name)  # ... and the digest is read back (hashlib frees the GIL)
         with open(directory / name, "wb") as handle:
             sink = _HashingWriter(handle)
-            write(sink, fmt, **kwargs)  # digested while written: no second read of the file
+            ox.serialize(source, output=sink, format=fmt, **kwargs)  # digested while written
         return name, sink.digest.hexdigest()
 
-    return dict(one(job) for job in jobs)  # one at a time: parallel dumps cost memory, not time
+    if source is not None or not parallel:
+        return dict(one(job) for job in jobs)
+    with ThreadPoolExecutor(len(jobs)) as pool:  # the dumps release the GIL: one core each
+        return dict(pool.map(one, jobs))
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class _HashingWriter:
@@ -468,19 +517,27 @@ def _build(project, output, base, layers, extra_data, validator, say, store_dir,
     loaded = load_project(project, base, layers, extra_data, progress=say, store=store)
     del store
     say(msg("build.step.validation"))
-    with ThreadPoolExecutor(1) as pool:
-        data_checks = pool.submit(check_violations, loaded)
-        report = validate_project(loaded, validator)
-        failures = data_checks.result()
-    if not report.conforms:
-        raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
-    if failures:
-        raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
-    summary = summarize(loaded)
-    summary["data_checks_passed"] = violation_checks(project)
-    say(msg("build.step.writing"))
     with _atomic_directory(output) as staging:
-        summary["files"] = serialize(loaded, staging, jsonld)
+        # A large graph is written aside while it is validated (the dumps, the SHACL queries and
+        # the data checks each keep a core busy while Python waits); the folder is swapped in
+        # only after both passed, and thrown away otherwise.
+        with ThreadPoolExecutor(2) as pool:
+            data_checks = pool.submit(check_violations, loaded)
+            written = (pool.submit(serialize, loaded, staging, jsonld, parallel=False)
+                       if len(loaded.store) > SORTED_OUTPUT_LIMIT else None)
+            try:
+                report = validate_project(loaded, validator)
+                failures = data_checks.result()
+            finally:
+                files = written.result() if written is not None else None
+        if not report.conforms:
+            raise ValidationError(ShapesReportMessage(report), report=report, fix=msg("build.shapes.fix"))
+        if failures:
+            raise DataCheckError(ChecksMessage(loaded, failures), fix=msg("build.check.fix"))
+        summary = summarize(loaded)
+        summary["data_checks_passed"] = violation_checks(project)
+        say(msg("build.step.writing"))
+        summary["files"] = files if files is not None else serialize(loaded, staging, jsonld)
         if store_dir is not None:
             summary["store"] = str(store_final.resolve())
             loaded.store.flush()
@@ -515,12 +572,21 @@ class _atomic_directory:
         if kind is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             return False
-        for path in self.staging.iterdir():
-            if path.is_file():
-                with open(path, "rb") as handle:
-                    os.fsync(handle.fileno())
-        if self.target.exists():
-            self.target.rename(self.backup)
-        self.staging.rename(self.target)
+        swapped = False
+        try:  # an interrupt (Ctrl-C) during the fsyncs or between the renames: the old folder stays
+            for path in self.staging.iterdir():
+                if path.is_file():
+                    with open(path, "rb") as handle:
+                        os.fsync(handle.fileno())
+            if self.target.exists():
+                self.target.rename(self.backup)
+            self.staging.rename(self.target)
+            swapped = True
+        except BaseException:
+            if not swapped:
+                if self.backup.exists() and not self.target.exists():
+                    self.backup.rename(self.target)
+                shutil.rmtree(self.staging, ignore_errors=True)
+            raise
         shutil.rmtree(self.backup, ignore_errors=True)
         return False

@@ -26,12 +26,13 @@ def rule_files() -> list[Path]:
     return sorted(RULES.glob("*.rq"))
 
 
-def derive(store: ox.Store) -> list[str]:
+def derive(store: ox.Store, bulk: bool = False) -> list[str]:
     """Run every rule on ``store`` and add what it derives; return the names of the rules.
 
     A rule's ``CONSTRUCT`` template is inserted by a SPARQL ``INSERT … WHERE`` with the same
     pattern, so the derived triples never leave the engine (hundreds of thousands at national
-    scale).
+    scale). ``bulk``: the rule's answer is added by Oxigraph's bulk loader instead (for the
+    on-disk store, where a transaction of that size costs far more than in memory).
 
     Examples
     --------
@@ -48,7 +49,11 @@ def derive(store: ox.Store) -> list[str]:
         raise FileNotFoundError(f"no derivation rules in {RULES} (package data graph/builder/derive/*.rq)")
     names = []
     for path in rules:
-        store.update(as_insert(path.read_text(encoding="utf-8")))
+        rule = path.read_text(encoding="utf-8")
+        if bulk:
+            store.bulk_load(store.query(rule).serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.update(as_insert(rule))
         names.append(path.stem)
     return names
 

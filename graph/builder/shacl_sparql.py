@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
@@ -24,6 +25,7 @@ from graph.builder.shacl import SHAPES_NS, Report, Result
 from graph.core.errors import IKZError
 from graph.core.i18n import msg
 from graph.core.namespaces import SH
+from graph.rdf.terms import to_rdflib
 
 TEMPLATES = Path(__file__).parent / "shacl"
 
@@ -56,6 +58,7 @@ class OrCheck:
     targets: str
     alternatives: list[list[Check]]
     messages: dict = field(default_factory=dict)
+    target: str = ""
 
 
 def _template(name: str) -> str:
@@ -82,8 +85,13 @@ def _messages(shapes: Graph, node) -> dict:
 
 
 class ShapesCompiler:
-    def __init__(self, shapes: Graph):
+    """Compiles shapes to checks. ``closure(cls)`` gives the subclass closure of a class (the
+    class included) as the store holds it; with it every target and ``sh:class`` starts from
+    ``?this a C`` for those few classes. Without it the queries follow ``rdfs:subClassOf*``."""
+
+    def __init__(self, shapes: Graph, closure=None):
         self.shapes = shapes
+        self.closure = closure
         self.checks: list = []
 
     def compile(self) -> list:
@@ -112,7 +120,7 @@ class ShapesCompiler:
                         self._check_known(prop)
                         checks += self._property(prop, target, _shape_id(shape), messages)
                     alternatives.append(checks)
-                self.checks.append(OrCheck(_shape_id(shape), _fill("targets", TARGET=target), alternatives, messages))
+                self.checks.append(OrCheck(_shape_id(shape), _fill("targets", TARGET=target), alternatives, messages, target))
         return self.checks
 
     def _check_known(self, node) -> None:
@@ -121,9 +129,16 @@ class ShapesCompiler:
                 raise UnsupportedShape(msg("build.shacl.unsupported-term", shape=_shape_id(node), term=predicate.n3()),
                                        where="ontology/shapes.ttl", fix=msg("build.shacl.unsupported-term-fix"))
 
+    def _instances(self, node: str, cls, var: str) -> str:
+        """``node a cls`` (or a subclass): from the class's small closure to its instances."""
+        if self.closure is None:
+            return _template("instances-path").replace("{{VAR}}", var).replace("{{CLASS}}", cls.n3()).replace("{{NODE}}", node)
+        classes = " ".join(c.n3() for c in self.closure(cls))
+        return _template("instances").replace("{{VAR}}", var).replace("{{CLASSES}}", classes).replace("{{NODE}}", node)
+
     def _target(self, shape) -> str:
         # from the (small) closure of the class to its instances: not a path from every node
-        parts = [f"{{ ?shTargetClass{i} rdfs:subClassOf* {c.n3()} . ?this a ?shTargetClass{i} }}"
+        parts = ["{ " + self._instances("?this", c, f"shTargetClass{i}") + " }"
                  for i, c in enumerate(sorted(self.shapes.objects(shape, SH.targetClass)))]
         parts += [f"{{ ?this {p.n3()} ?targetObject }}" for p in sorted(self.shapes.objects(shape, SH.targetSubjectsOf))]
         return " UNION ".join(parts)
@@ -156,7 +171,7 @@ class ShapesCompiler:
             for n in highs:
                 add("max-count", N=Literal(int(n)).n3())
         for cls in g.objects(node, SH["class"]):
-            add("class", CLASS=cls.n3())
+            add("class", INSTANCES=self._instances("?value", cls, "shValueClass"))
         for datatype in g.objects(node, SH.datatype):
             add("datatype", DATATYPES=datatype.n3())
         for pattern in g.objects(node, SH.pattern):
@@ -206,9 +221,24 @@ class ShapesCompiler:
         return Check(_shape_id(shape), prefixes + select.replace("$this", "?this"), None, messages)
 
 
-def compile_shapes(shapes: Graph) -> list:
-    """The checks for every shape with a target."""
-    return ShapesCompiler(shapes).compile()
+def compile_shapes(shapes: Graph, closure=None) -> list:
+    """The checks for every shape with a target (``closure``: see :class:`ShapesCompiler`)."""
+    return ShapesCompiler(shapes, closure).compile()
+
+
+def store_closure(store, prefixes: dict | None = None):
+    """``closure(cls)`` for :func:`compile_shapes`: a class's subclass closure in ``store``
+    (the class itself included), asked once per class."""
+    known: dict = {}
+
+    def closure(cls) -> list:
+        if cls not in known:
+            answer = store.query(_fill("subclasses", CLASS=cls.n3()), prefixes=prefixes or {})
+            known[cls] = sorted({URIRef(row["class"].value) for row in answer if isinstance(row["class"], ox.NamedNode)}
+                                | {cls})
+        return known[cls]
+
+    return closure
 
 
 def _rows(store, query: str, prefixes: dict) -> list[tuple]:
@@ -218,28 +248,45 @@ def _rows(store, query: str, prefixes: dict) -> list[tuple]:
     return [(s["this"], s["value"] if has_value else None) for s in answer]
 
 
+#: Up to this many candidate focus nodes, the next alternative of an ``sh:or`` is asked for them
+#: only (a VALUES block instead of the shape's targets).
+FOCUS_LIMIT = 2000
+
+
+def _only(query: str, target: str, focus: set | None) -> str:
+    """``query`` restricted to the focus nodes ``focus`` (when few), else as it is."""
+    if focus is None or len(focus) > FOCUS_LIMIT or target not in query:
+        return query
+    nodes = " ".join(sorted(to_rdflib(node).n3() for node in focus))
+    return query.replace(target, _template("focus").strip().replace("{{NODES}}", nodes), 1)
+
+
 def validate_store(store, shapes: Graph, prefixes: dict | None = None, where=None, limit_where: int = 200) -> Report:
     """Validate an Oxigraph store against ``shapes``; the same Report as pyshacl's path."""
-    from graph.rdf.terms import to_rdflib
-
     prefixes = prefixes or {}
 
     def run(check) -> list[Result]:
         if isinstance(check, OrCheck):
-            focus = {row[0] for row in _rows(store, check.targets, prefixes)}
+            # A focus node violates sh:or when it fails every alternative: the nodes failing the
+            # first alternative are the candidates (every part query starts from the targets),
+            # and as soon as none is left the rest need not run (at national scale the first
+            # alternative usually holds everywhere).
+            focus = None if check.alternatives else {row[0] for row in _rows(store, check.targets, prefixes)}
             for alternative in check.alternatives:
                 failing = set()
                 for part in alternative:
-                    failing |= {row[0] for row in _rows(store, part.query, prefixes)}
-                focus &= failing
+                    failing |= {row[0] for row in _rows(store, _only(part.query, check.target, focus), prefixes)}
+                focus = failing if focus is None else focus & failing
+                if not focus:
+                    return []
             return [Result(focus=str(to_rdflib(node)), shape=check.shape, messages=check.messages,
-                           value=str(to_rdflib(node))) for node in focus]
+                           value=str(to_rdflib(node))) for node in focus or ()]
         return [Result(focus=str(to_rdflib(node)), shape=check.shape, messages=check.messages,
                        path=check.path, value=None if value is None else str(to_rdflib(value)))
                 for node, value in _rows(store, check.query, prefixes)]
 
     with ThreadPoolExecutor(2) as pool:  # Oxigraph releases the GIL while it evaluates
-        results = [r for part in pool.map(run, compile_shapes(shapes)) for r in part]
+        results = [r for part in pool.map(run, compile_shapes(shapes, store_closure(store, prefixes))) for r in part]
     results.sort(key=lambda r: (r.shape, r.focus, r.value or ""))
     if where:
         results = [Result(r.focus, r.shape, r.messages, r.path, r.value, r.severity,
