@@ -38,7 +38,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from graph import find_project  # noqa: E402
 from graph.sparql.query import GraphQuery, QueryTimeout, project_prefixes  # noqa: E402
-from graph.sparql.gate import bind_values  # noqa: E402
+from graph.sparql.binding import substitute  # noqa: E402
 from synthetic import SIZES, generate  # noqa: E402
 
 #: rdflib memory gets this long per question (then counted as this long: a lower bound).
@@ -246,7 +246,7 @@ def bench_size(size: str, repeat: int, with_rdflib: bool, rows: list, findings: 
     for qid, question in ours.library.items():
         params = {"statement": "c:jugendschutzstelle-suedkreis"} if qid == "evidence" else {}
         bindings = ours.bind(question, params)
-        text = bind_values(question.text, {k: v.n3() for k, v in bindings.items()})
+        text = substitute(question.text, bindings)  # the text the worker runs (and engines.py sends)
         answer = ours.ask(qid, params)  # warm-up (the first call forks the worker) and the row count
         count = len(answer)
         list(raw.query(text, prefixes=prefixes))
