@@ -72,7 +72,7 @@ def cases(gq: GraphQuery, qid: str) -> list[dict]:
         return sets + [{"district": district, "area": "Inobhutnahme", "status": "vorgeschlagen"},
                        {"district": district, "area": "Eingliederungshilfe"}]
     sets += [{"district": district, "lang": "en"}]
-    if qid == "partner-pairs":
+    if qid in ("partner-pairs", "coverage-matrix"):
         sets += [{"district": district, "status": "vorgeschlagen"}]
     if qid == "facilities":
         sets += [{"district": "*", "kind": "Jugendschutzstelle"}]
@@ -90,7 +90,7 @@ def order(text: str, result) -> list[list]:
 
 
 def test_the_references_are_the_rewritten_questions():
-    assert set(QUESTIONS) == {"cooperations-of-town", "existing-vs-proposed", "facilities", "partner-pairs",
+    assert set(QUESTIONS) == {"cooperations-of-town", "coverage-matrix", "existing-vs-proposed", "facilities", "partner-pairs",
                               "partners-of-town", "towns-without-cooperation", "unknowns"}
 
 
