@@ -20,7 +20,23 @@ memory_mb=)``) or for a whole session with ``$IKZ_MAX_ROWS`` and ``$IKZ_QUERY_ME
 
 from __future__ import annotations
 
+# Everything a forked query worker calls is imported here, in the parent: an import in a child
+# forked while another thread of the parent held the import lock fails ("KeyError" inside
+# importlib) and kills the worker.
 import os
+import platform
+import socket
+import struct
+import sys
+
+try:
+    import ctypes
+except ImportError:  # a Python built without ctypes: no seccomp filter
+    ctypes = None
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 #: Deepest nesting of ``{ }`` / ``( )`` in a query; deeper queries are refused before any parser
 #: sees them (pyoxigraph 0.5.13 crashes the whole process on ~2,500 nested groups).
@@ -115,9 +131,7 @@ def cap_memory(megabytes: int) -> bool:
     """Let this process grow its address space by at most ``megabytes`` MiB (RLIMIT_AS):
     Python then raises MemoryError, Rust code (pyoxigraph) aborts; both end only this process.
     Returns False where the platform has no such limit."""
-    try:
-        import resource
-    except ImportError:  # Windows
+    if resource is None:
         return False
     limit = _address_space() + megabytes * (1 << 20)
     try:
@@ -142,19 +156,14 @@ def deny_network() -> bool:
     brings along (pyoxigraph's is not seen by Python audit hooks). Irreversible for the process:
     call it only in a forked worker. Returns False where it is unavailable (not Linux, another
     CPU architecture, a kernel without seccomp)."""
-    import platform
-    import socket
-    import struct
-    import sys
-
     machine = platform.machine()
     if not sys.platform.startswith("linux") or machine not in _AUDIT_ARCH:
         return False
+    if ctypes is None:
+        return False
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
-    except (OSError, ImportError):
+    except OSError:
         return False
     ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
     allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES

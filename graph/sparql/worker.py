@@ -14,11 +14,13 @@ Two ways, with one setup (:func:`prepare`) and one answer path (:func:`answer`):
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import multiprocessing
 import os
 import select
 import signal
+import stat  # imported here, not in the forked worker (see graph.core.limits)
 
 from graph.core import limits
 from graph.core.i18n import msg
@@ -45,8 +47,6 @@ def _close_inherited_channels(keep: int | None) -> None:
     channel, and stdio). A worker holding the write end of a parent's pipe keeps the process at
     the other end waiting for an end that never comes (a browser driver, a server, a ``| head``).
     Regular files stay open: an on-disk store may need them."""
-    import stat
-
     for fd in _open_descriptors():
         if fd <= 2 or fd == keep:
             continue
@@ -67,8 +67,6 @@ def _open_descriptors() -> list[int]:
 def prepare(memory_mb: int | None, offline: bool, keep: int | None = None) -> None:
     """In a freshly forked worker: let go of the parent's pipes, quiet crash reports, cap
     memory, cut the network."""
-    import faulthandler
-
     _close_inherited_channels(keep)
     faulthandler.disable()  # a crash of the worker is reported by the parent
     _quiet_stderr()
