@@ -118,3 +118,19 @@ def test_http_schema_org_terms_are_found_and_refused(project_copy, tmp_path, mon
     text = str(raised.value)
     assert f"{CHECK}.rq" in text and NAME in text and PLACE in text
     assert not (tmp_path / "graph").exists()
+
+
+def test_describe_without_scan_asks_the_store(project, built):
+    """A graph loaded from elsewhere (no scan): describe() asks the store, same partitions."""
+    from graph.builder.void import describe
+
+    store = ox.Store()
+    base = built.graph.base
+    for quad in _store(built.output / "ikz.nt"):
+        if not quad.subject.value.startswith(dataset_iri(base)):
+            store.add(quad)
+    store.add(ox.Quad(ox.NamedNode(base + "facility/kizz-pro-familia"), ox.NamedNode(NAME), ox.Literal("KIZZ")))
+    assert _described(store, base) == (set(), set())
+    describe(store, base)
+    predicates, classes = _used(store)
+    assert NAME in predicates and _described(store, base) == (predicates, classes)

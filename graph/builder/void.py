@@ -71,12 +71,13 @@ def description(base: str, predicates, classes) -> list[ox.Triple]:
     return triples
 
 
-def describe(store: ox.Store, base: str, scan: Scan) -> list[ox.Triple]:
+def describe(store: ox.Store, base: str, scan: Scan | None = None) -> list[ox.Triple]:
     """Add the description of ``store``'s graph to it and return its triples.
 
     Call after everything else is in the store: the scan knows the input's terms, the derived
-    facts' properties (``ikz:DerivedProperty``) are looked up in the store."""
-    found = scan.partitions()
+    facts' properties (``ikz:DerivedProperty``) are looked up in the store. Without ``scan``
+    (a graph loaded from somewhere else), or when it is incomplete, the store is asked."""
+    found = scan.partitions() if scan is not None else None
     if found is None:
         predicates = {row["p"].value for row in store.query((CHECKS / "predicates.rq").read_text(encoding="utf-8"))}
         classes = {row["class"].value for row in store.query((CHECKS / "classes.rq").read_text(encoding="utf-8"))}
