@@ -134,3 +134,20 @@ def test_describe_without_scan_asks_the_store(project, built):
     describe(store, base)
     predicates, classes = _used(store)
     assert NAME in predicates and _described(store, base) == (predicates, classes)
+
+
+def test_terms_only_spelled_in_a_literal_are_not_described(project_copy, tmp_path, monkeypatch):
+    """The scan's patterns also match inside a literal's text: the description keeps only
+    the terms the graph has, so the check finds nothing there."""
+    base = load_project(project_copy).base
+    folder = tmp_path / "extra"
+    folder.mkdir()
+    line = (f'<{base}facility/kizz-pro-familia> <http://www.w3.org/2000/01/rdf-schema#comment> '
+            f'"x <{RDF_TYPE}> <{PLACE}> and <{RDF_TYPE}> <not an iri> ." .')
+    biggest = max(p.stat().st_size for p in project_copy.data_files(()))
+    (folder / "extra.nt").write_text((line + "\n") * (biggest // len(line) + 1), encoding="utf-8")
+    monkeypatch.setattr(build_module, "SMALL_FILE", biggest)
+    loaded = load_project(project_copy, extra_data=[str(folder)])
+    assert [p.name for p in loaded.big_files] == ["extra.nt"]
+    assert _ask(project_copy, loaded) == []
+    assert _described(loaded.store, loaded.base) == _used(loaded.store)

@@ -24,9 +24,11 @@ _VOCABULARY = re.compile(rb"<(https://w3id\.org/ikz/(?:ontology#|concept/)[^>\s]
 BLOCK = 1 << 26
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # The predicate of every line (a line starts with its subject: an IRI or a blank node); the
-# first line of a block has no newline before it and is matched on its own.
-_PREDICATE = re.compile(rb"\n(?:<[^>]*>|_:[^ \t]+)[ \t]+<([^>]*)>")
-_FIRST_PREDICATE = re.compile(rb"(?:<[^>]*>|_:[^ \t]+)[ \t]+<([^>]*)>")
+# first line of a block has no newline before it and is matched on its own. The class pattern
+# may also match text that is no rdf:type triple (inside a literal): the build keeps only the
+# candidates the store has (graph/builder/void.py).
+_PREDICATE = re.compile(rb"\n[ \t]*(?:<[^>]*>|_:[^ \t]+)[ \t]+<([^>]*)>")
+_FIRST_PREDICATE = re.compile(rb"[ \t]*(?:<[^>]*>|_:[^ \t]+)[ \t]+<([^>]*)>")
 _CLASS = re.compile(rb"<" + re.escape(RDF_TYPE.encode()) + rb">[ \t]+<([^>]*)>")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 

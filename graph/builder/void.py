@@ -81,11 +81,25 @@ def describe(store: ox.Store, base: str, scan: Scan | None = None) -> list[ox.Tr
     if found is None:
         predicates = {row["p"].value for row in store.query((CHECKS / "predicates.rq").read_text(encoding="utf-8"))}
         classes = {row["class"].value for row in store.query((CHECKS / "classes.rq").read_text(encoding="utf-8"))}
-    else:
-        predicates, classes = found
-        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(IKZ + "DerivedProperty")):
-            if type(quad.subject) is ox.NamedNode and next(store.quads_for_pattern(None, quad.subject, None), None) is not None:
-                predicates.add(quad.subject.value)
+    else:  # the scan's candidates (and the derived facts' properties) that the store has: one lookup each
+        type_ = ox.NamedNode(RDF_TYPE)
+        candidates, classes = found
+        candidates |= {q.subject.value for q in store.quads_for_pattern(None, type_, ox.NamedNode(IKZ + "DerivedProperty"))
+                       if type(q.subject) is ox.NamedNode}
+        predicates = {p for p in candidates if _has(store, _node(p))}
+        classes = {c for c in classes if _node(c) is not None and _has(store, type_, _node(c))}
     triples = description(base, predicates, classes)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return triples
+
+
+def _node(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:  # a scan candidate from a literal's text, no IRI: the graph has no such term
+        return None
+
+
+def _has(store: ox.Store, predicate: ox.NamedNode | None, obj: ox.NamedNode | None = None) -> bool:
+    """Whether the store has a triple ``?s predicate obj`` (``obj`` None: any object)."""
+    return predicate is not None and next(store.quads_for_pattern(None, predicate, obj), None) is not None
