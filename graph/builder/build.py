@@ -28,6 +28,7 @@ from graph.builder.quotes import check_quotes
 from graph.builder.scan import Scan
 from graph.builder.shacl import Report, load_shapes, validate_graph
 from graph.builder.shacl_sparql import validate_store
+from graph.builder.void import describe
 from graph.core.errors import SourceDataError, ValidationError
 from graph.core.i18n import Message, current, msg, t
 from graph.core.namespaces import OWL, RDF, SHAPES, data_prefixes
@@ -188,6 +189,8 @@ def load_project(project: Project | None = None, base: str | None = None, layers
             derived.result()
     if positions:
         (store.bulk_load if on_disk else store.load)(_ntriples(positions), format=ox.RdfFormat.N_TRIPLES)
+        scan.triples(positions)
+    describe(store, base, scan)  # the dataset description (VoID): the predicates and classes used
     return loaded
 
 
