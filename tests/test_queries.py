@@ -19,6 +19,7 @@ from graph.cli.main import library_markdown, main
 from graph.sparql.query import GraphQuery, OxigraphEngine, QueryTimeout
 from graph.sparql.questions import PARAM_TYPES, QuestionError, load_library
 from graph.sparql.gate import QueryRefused
+from graph.builder.void import describe
 from update_expected import EXAMPLE_PARAMS
 
 HERE = Path(__file__).parent
@@ -91,6 +92,7 @@ def test_data_check_finds_its_broken_fixture(project, built, qid):
     store.bulk_load(path=str(built.output / "ikz.nt"), format=ox.RdfFormat.N_TRIPLES)
     fixture = HERE / "fixtures" / "violations" / f"{qid}.ttl"
     store.extend(ox.parse(path=str(fixture), base_iri="https://w3id.org/ikz/id/"))
+    describe(store, "https://w3id.org/ikz/id/")  # the dataset description a build of the broken data writes
     gq = GraphQuery(project, OxigraphEngine(store, __import__("graph.sparql.query").sparql.query.project_prefixes(project)))
     assert len(gq.ask(qid).rows) >= 1
 
