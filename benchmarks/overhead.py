@@ -6,8 +6,8 @@
 
 For every named question (default parameters; ``evidence`` gets a statement, as in
 ``benchmarks/run.py``) it prints the median of N calls of ``GraphQuery.ask(qid, params)`` and of
-raw pyoxigraph on the same bound text (``store.query(text, prefixes=...)`` iterated, the text
-bound by a VALUES block exactly as ``benchmarks/run.py`` binds it), the difference, the rows
+raw pyoxigraph on the same bound text (``store.query(text, prefixes=...)`` iterated, the
+parameters substituted as the worker and ``benchmarks/run.py`` do), the difference, the rows
 and whether the question is within the cost rule of ``benchmarks/run.py``: at most 1.3× raw
 where raw takes more than 50 ms, else at most raw + 2 ms + 5 µs per row. Exit code 1 when a
 question is beyond the rule.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 
 from graph.core.project import find_project  # noqa: E402
-from graph.sparql.gate import bind_values  # noqa: E402
+from graph.sparql.binding import substitute  # noqa: E402
 from graph.sparql.query import GraphQuery  # noqa: E402
 from graph.sparql.resolve import KINDS  # noqa: E402
 
@@ -63,7 +63,7 @@ def measure(gq: GraphQuery, raw: ox.Store, qid: str, repeat: int, alternate: boo
     question = gq.library[qid]
     params = PARAMS.get(qid, {})
     bindings = gq.bind(question, params)
-    text = bind_values(question.text, {k: v.n3() for k, v in bindings.items()})
+    text = substitute(question.text, bindings)  # the text the worker runs
     prefixes = gq.prefixes
     start = time.perf_counter()
     rows = len(gq.ask(qid, params))
