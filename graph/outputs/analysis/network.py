@@ -232,42 +232,6 @@ class PairData(dict):
             self._fill()
         return dict.__contains__(self, key)
 
-    def setdefault(self, key, default=None):
-        self._fill()
-        return dict.setdefault(self, key, default)
-
-    def pop(self, key, *default):
-        self._fill()
-        return dict.pop(self, key, *default)
-
-    def popitem(self):
-        self._fill()
-        return dict.popitem(self)
-
-    def __iter__(self):
-        self._fill()
-        return dict.__iter__(self)
-
-    def __reversed__(self):
-        self._fill()
-        return dict.__reversed__(self)
-
-    def __len__(self) -> int:
-        self._fill()
-        return dict.__len__(self)
-
-    def keys(self):
-        self._fill()
-        return dict.keys(self)
-
-    def values(self):
-        self._fill()
-        return dict.values(self)
-
-    def items(self):
-        self._fill()
-        return dict.items(self)
-
     def copy(self) -> dict:
         self._fill()
         return dict(dict.items(self))
@@ -295,6 +259,23 @@ class PairData(dict):
 
     def __reduce__(self):   # pickle, copy, deepcopy: a plain dict of every attribute
         return dict, (self.copy(),)
+
+
+def _filled_first(name: str):
+    """``dict.NAME`` on a :class:`PairData`, after its details are filled in."""
+    method = getattr(dict, name)
+
+    def call(self, *args):
+        self._fill()
+        return method(self, *args)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+# what reads or changes the whole dict fills it first (dunders too: set on the class)
+for _name in ("setdefault", "pop", "popitem", "__iter__", "__reversed__", "__len__", "keys", "values", "items"):
+    setattr(PairData, _name, _filled_first(_name))
 
 
 def centrality(G: nx.Graph, *, k: int | None = None, seed: int = DEFAULT_SEED) -> dict:
