@@ -28,7 +28,7 @@ from graph.builder.quotes import check_quotes
 from graph.builder.scan import Scan
 from graph.builder.shacl import Report, load_shapes, validate_graph
 from graph.builder.shacl_sparql import validate_store
-from graph.builder.void import describe
+from graph.builder.void import CHECKS, describe
 from graph.core.errors import SourceDataError, ValidationError
 from graph.core.i18n import Message, current, msg, t
 from graph.core.namespaces import OWL, RDF, SHAPES, data_prefixes
@@ -234,7 +234,6 @@ def _bulk_load_all(store: ox.Store, paths: list[Path], base: str, project: Proje
 #: Files up to this size are parsed in Python (to point at lines in messages); larger ones are
 #: bulk-loaded by Oxigraph directly.
 SMALL_FILE = 4 * 1024 * 1024
-CHECKS = Path(__file__).parent / "checks"
 
 
 def _bulk_load(store: ox.Store, path: Path, base: str, display: str) -> None:
